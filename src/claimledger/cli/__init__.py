@@ -1,0 +1,529 @@
+"""The ``claimledger`` command line: thin commands over library functions.
+
+Every command parses its arguments, calls one library function and renders
+the result. Errors from the catalogue are printed as one line on stderr and
+the exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from claimledger.cli.render import Format, emit, err_console, jsonable
+from claimledger.config import Config, load_config, resolve_db_url
+from claimledger.errors import ClaimledgerError, Code, ConfigError
+from claimledger.store.ledger import Ledger
+
+app = typer.Typer(
+    name="claimledger",
+    help=(
+        "A claim ledger for news: who claimed what, when, and what later reports say about it.\n\n"
+        "Start with `claimledger ingest FILES...`, then `claimledger claims` and "
+        "`claimledger explain CLAIM_ID`; `claimledger serve` opens the dashboard."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure a component on a labelled data set.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@dataclass
+class State:
+    """What the global options resolved to; the ledger opens on first use."""
+
+    db: str | None = None
+    config_file: Path | None = None
+    _config: Config | None = None
+    _ledger: Ledger | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(user_file=self.config_file)
+        return self._config
+
+    @property
+    def db_url(self) -> str:
+        return resolve_db_url(self.db, self.config)
+
+    @property
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            self._ledger = Ledger.open(self.db_url)
+        return self._ledger
+
+
+def _state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLite file or postgresql:// URL (default: $CLAIMLEDGER_DB or ~/.local/share/claimledger/ledger.db).",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Configuration file (TOML).")
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
+    ] = 0,
+) -> None:
+    """Global options go before the command: `claimledger --db ledger.db ingest ...`."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    ctx.obj = State(db=db, config_file=config)
+
+
+def _date(value: str | None, what: str) -> datetime | None:
+    from claimledger.ingest.sources import parse_date
+
+    if value is None:
+        return None
+    return parse_date(value, item=what)
+
+
+# -- ingestion ------------------------------------------------------------------------------
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create (or migrate) the ledger and load the actor table into it."""
+    from claimledger.pipeline.process import load_actors
+
+    state = _state(ctx)
+    n = load_actors(ledger=state.ledger, config=state.config)
+    err_console.print(f"ledger ready at {state.ledger.url.split('@')[-1]} ({n} actors)")
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(help="Files, directories, feed or article URLs.")],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for inputs without one.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for inputs without one.")] = None,
+    analyse: Annotated[
+        bool,
+        typer.Option(
+            "--analyse/--no-analyse", help="Run extraction, linking and verdicts after storing."
+        ),
+    ] = True,
+    fmt: Annotated[Format, typer.Option("--format", help="Summary format.")] = Format.table,
+) -> None:
+    """Ingest text, Markdown, HTML, JSONL, WARC, feeds and URLs into the ledger.
+
+    Re-ingesting is a no-op; syndicated copies are grouped into one origin.
+    Bad items are reported one per line and recorded; the exit status is 1 if any failed.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from claimledger.ingest.sources import Defaults
+    from claimledger.pipeline.local import ingest as run_ingest
+
+    state = _state(ctx)
+    defaults = Defaults(published=_date(published, "--published"), outlet=outlet)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
+    ) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def tick(stage: str, n: int) -> None:
+            bar.update(task, description=f"{stage}: {n}")
+
+        report = run_ingest(
+            sources,
+            ledger=state.ledger,
+            config=state.config,
+            defaults=defaults,
+            analyse=analyse,
+            progress=tick,
+        )
+    for f in report.failures:
+        _error_line(f"{f.code} {f.item}: {f.reason}")
+    summary = {
+        "added": len(report.added),
+        "duplicates": len(report.duplicates),
+        "failed": len(report.failures),
+        "statements": report.statements,
+        "claims": report.claims,
+    }
+    emit([summary], fmt=fmt, columns=list(summary), title="ingest")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    feeds: Annotated[list[str], typer.Argument(help="Feed URLs or files to poll.")],
+    interval: Annotated[
+        float | None, typer.Option(help="Seconds between polls (default from config).")
+    ] = None,
+    iterations: Annotated[
+        int, typer.Option(help="Stop after this many polls (0: run until Ctrl-C).")
+    ] = 0,
+) -> None:
+    """Poll feeds on an interval and ingest what is new."""
+    from claimledger.pipeline.watch import watch_feeds
+
+    state = _state(ctx)
+    every = interval if interval is not None else state.config.ingest.watch_interval
+    for n_new, failures in watch_feeds(
+        feeds, ledger=state.ledger, config=state.config, interval=every, iterations=iterations
+    ):
+        for f in failures:
+            _error_line(f"{f.code} {f.item}: {f.reason}")
+        err_console.print(f"{datetime.now():%H:%M:%S} {n_new} new article(s)")
+
+
+# -- views --------------------------------------------------------------------------------------
+
+
+@app.command()
+def articles(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this date.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List stored articles (`--format json` prints a JSON array)."""
+    from claimledger.pipeline.views import article_rows
+
+    state = _state(ctx)
+    rows = article_rows(state.ledger, outlet=outlet, since=_date(since, "--since"), limit=limit)
+    emit(rows, fmt=fmt, columns=["id", "published", "outlet", "origin", "title"], title="articles")
+
+
+@app.command()
+def claims(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(help="unverified|corroborated|contested|refuted|retracted")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Claimant actor id or name.")] = None,
+    since: Annotated[str | None, typer.Option(help="First seen on or after this date.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text contained in the claim.")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """List claims with their status, reasons and evidence."""
+    from claimledger.pipeline.views import claim_views
+
+    state = _state(ctx)
+    if status is not None and status not in (
+        "unverified",
+        "corroborated",
+        "contested",
+        "refuted",
+        "retracted",
+    ):
+        raise ConfigError(Code.E402, "--status", reason=f"unknown status {status!r}")
+    views = claim_views(
+        state.ledger,
+        config=state.config,
+        status=status,
+        actor=actor,
+        since=_date(since, "--since"),
+        text=search,
+    )
+    if fmt is Format.table:
+        rows = [
+            {
+                "id": v["id"],
+                "status": v["status"],
+                "claimant": (v["claimant"] or {}).get("name"),
+                "first_seen": (v["first_seen"] or "")[:10],
+                "reports": v["reports"],
+                "reasons": v["reasons"],
+                "text": v["text"],
+            }
+            for v in views
+        ]
+        emit(
+            rows,
+            fmt=fmt,
+            columns=["id", "status", "claimant", "first_seen", "reports", "reasons", "text"],
+            title="claims",
+        )
+    else:
+        emit(views, fmt=fmt, columns=[])
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    claim_id: Annotated[str, typer.Argument(help="Claim id (a unique prefix is enough).")],
+) -> None:
+    """Explain a claim's status: reasons, evidence chain and history."""
+    from claimledger.pipeline.views import explain_claim
+
+    state = _state(ctx)
+    print(explain_claim(state.ledger, claim_id, config=state.config))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(help="Article or claim id.")],
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Show an article with its attributions, or explain a claim."""
+    from claimledger.pipeline.views import article_detail, explain_claim
+
+    state = _state(ctx)
+    if item_id.startswith("c"):
+        print(explain_claim(state.ledger, item_id, config=state.config))
+        return
+    detail = article_detail(state.ledger, item_id)
+    if fmt is not Format.table:
+        emit([detail], fmt=fmt, columns=[])
+        return
+    art = detail["article"]
+    print(
+        f"{art['title'] or '(untitled)'}\n{art['outlet'] or ''}  {art['published'] or ''}  origin {art['origin_id']}\n"
+    )
+    emit(
+        detail["statements"],
+        fmt=fmt,
+        columns=["kind", "speaker", "actor", "cue", "content", "checkworthiness"],
+        title="attributions",
+    )
+
+
+@app.command()
+def track(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The claim, as a sentence.")],
+    claimant: Annotated[str | None, typer.Option(help="Who made the claim.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="When it was made (default: now).")
+    ] = None,
+) -> None:
+    """Register a claim by hand (a watchlist entry); later reports link to it."""
+    from claimledger.pipeline.process import track_claim
+
+    state = _state(ctx)
+    claim = track_claim(
+        text,
+        claimant=claimant,
+        when=_date(date, "--date"),
+        ledger=state.ledger,
+        config=state.config,
+    )
+    print(claim.id)
+
+
+@app.command()
+def recompute(ctx: typer.Context) -> None:
+    """Recompute every claim's status history from stored statements and links."""
+    from claimledger.pipeline.process import recompute_all
+
+    state = _state(ctx)
+    n = recompute_all(ledger=state.ledger, config=state.config)
+    err_console.print(f"recomputed {n} claims")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", help="claimreview|provenance|csv|jsonl")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export claims as ClaimReview JSON-LD, provenance bundles, CSV or JSON lines."""
+    from claimledger.pipeline.export import export_claims
+
+    state = _state(ctx)
+    text = export_claims(state.ledger, config=state.config, fmt=fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Allow writes without CLAIMLEDGER_TOKEN (loopback only).")
+    ] = False,
+) -> None:
+    """Serve the REST API and the dashboard."""
+    from claimledger.api.server import run_server
+
+    state = _state(ctx)
+    run_server(db_url=state.db_url, config=state.config, host=host, port=port, dev=dev)
+
+
+# -- models without a store -------------------------------------------------------------------
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Text files (UTF-8).")],
+    fmt: Annotated[Format, typer.Option("--format")] = Format.jsonl,
+) -> None:
+    """Print the attributions of each file: one JSON object per file (no store needed)."""
+    from claimledger.pipeline.views import extract_files
+
+    failed = False
+    for record in extract_files(files):
+        if "error" in record:
+            _error_line(str(record["error"]))
+            failed = True
+            continue
+        print(
+            json.dumps(record, ensure_ascii=False)
+            if fmt is not Format.json
+            else json.dumps(record, ensure_ascii=False, indent=2)
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stance(
+    input_file: Annotated[
+        Path, typer.Option("--input", help='JSON lines {"id", "claim", "text"}.')
+    ],
+) -> None:
+    """Classify each pair's stance: one JSON line {"id","stance","confidence"} per input line."""
+    from claimledger.eval.stance import read_stance_pairs_jsonl, stance_lines
+
+    for line in stance_lines(read_stance_pairs_jsonl(input_file)):
+        print(json.dumps(line, ensure_ascii=False))
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="JSONL, Parquet or WARC archives.")],
+    engine: Annotated[str, typer.Option(help="ray or local.")] = "ray",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: start a local Ray).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Workers per model stage.")] = 2,
+) -> None:
+    """Process archives in batch on Ray (or in-process with --engine local)."""
+    from claimledger.pipeline.batch import run_batch
+
+    state = _state(ctx)
+    report = run_batch(
+        inputs,
+        ledger=state.ledger,
+        config=state.config,
+        engine=engine,
+        address=address,
+        workers=workers,
+    )
+    emit(
+        [jsonable(report)],
+        fmt=Format.table,
+        columns=["added", "duplicates", "statements", "claims"],
+        title="batch",
+    )
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def bench(
+    n: Annotated[int, typer.Option(help="Articles in the synthetic corpus.")] = 1000,
+) -> None:
+    """Quick store-and-dedup throughput against a bare INSERT loop (full suite: `make bench`)."""
+    from claimledger.pipeline.bench import bench_ingest
+
+    emit([bench_ingest(n=n)], fmt=Format.json, columns=[])
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    data: Annotated[
+        Path, typer.Option("--data", help="PolNeAR-layout split (text/, attributions/).")
+    ],
+    limit: Annotated[int | None, typer.Option(help="First N articles only.")] = None,
+) -> None:
+    """Content/source/triple precision, recall and F1 on a PolNeAR-layout split."""
+    from claimledger.eval.attribution import evaluate_attribution, format_attribution_report
+
+    print(format_attribution_report(evaluate_attribution(data, limit=limit)))
+
+
+@eval_app.command("stance")
+def eval_stance(
+    fnc_dir: Annotated[
+        Path, typer.Option("--fnc-dir", help="Folder with *_bodies.csv and *_stances.csv.")
+    ],
+    limit: Annotated[int | None, typer.Option(help="First N pairs only.")] = None,
+) -> None:
+    """FNC-1 score, macro-F1 and per-class F1."""
+    from claimledger.eval.stance import evaluate_stance, format_stance_report
+
+    print(format_stance_report(evaluate_stance(fnc_dir, limit=limit)))
+
+
+@eval_app.command("checkworthy")
+def eval_checkworthy(
+    data: Annotated[Path, typer.Option("--data", help="ClaimBuster-format CSV (Text, Verdict).")],
+) -> None:
+    """Precision, recall, F1 of the check-worthy class and average precision."""
+    from claimledger.eval.checkworthy import evaluate_checkworthy, format_checkworthy_report
+
+    print(format_checkworthy_report(evaluate_checkworthy(data)))
+
+
+@eval_app.command("linking")
+def eval_linking(
+    fnc_dir: Annotated[
+        Path, typer.Option("--fnc-dir", help="FNC-1 folder to build pairs from.")
+    ] = Path("../shared/datasets/fnc-1"),
+) -> None:
+    """Precision, recall and F1 of same-claim decisions on built pairs."""
+    from claimledger.eval.linking import evaluate_linking_dir, format_linking_report
+
+    print(format_linking_report(evaluate_linking_dir(fnc_dir)))
+
+
+def _error_line(message: str) -> None:
+    """One unwrapped line on stderr: ``error: E101 item: reason``."""
+    print(f"error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the app, rendering catalogue errors as one line."""
+    try:
+        return app(args=argv, standalone_mode=True)
+    except ClaimledgerError as exc:
+        _error_line(str(exc))
+        sys.exit(2 if isinstance(exc, ConfigError) else 1)

@@ -1,0 +1,1 @@
+"""Ingestion: sources, fetching, deduplication and origins."""

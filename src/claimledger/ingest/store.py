@@ -1,0 +1,135 @@
+"""Storing ingested articles: exact duplicates, syndication grouping, origins."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session
+
+from claimledger.config import DedupConfig
+from claimledger.ingest.dedup import (
+    canonical_url,
+    detect_agency,
+    jaccard_estimate,
+    lsh_buckets,
+    minhash,
+    signature_bytes,
+    signature_from_bytes,
+)
+from claimledger.records import Actor, Article, IngestFailure, Origin, hash_id
+from claimledger.store.ledger import Ledger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The outcome of storing one article."""
+
+    article: Article
+    new: bool
+
+
+def assign_origin(
+    ledger: Ledger,
+    session: Session,
+    article: Article,
+    *,
+    sig: NDArray[np.uint32],
+    buckets: list[tuple[int, str]],
+    config: DedupConfig,
+    agency: str | None,
+    agencies: dict[str, str] | None = None,
+) -> Origin:
+    """Find the origin a new article belongs to, or open one.
+
+    The most similar earlier article among LSH candidates wins when its
+    estimated Jaccard similarity passes ``threshold`` (or ``agency_threshold``
+    when both credit the same wire agency). Ties go to the lexically smallest
+    id so that grouping does not depend on ingest order of equal candidates.
+    """
+    candidates = ledger.lsh_candidates(session, buckets)
+    best: tuple[float, str, str] | None = None
+    for cid, (raw, origin_id, byline) in ledger.minhashes(session, candidates).items():
+        if not raw or origin_id is None:
+            continue
+        score = jaccard_estimate(sig, signature_from_bytes(raw))
+        other_agency = detect_agency("", byline, known=agencies) if byline else None
+        needed = config.agency_threshold if agency and agency == other_agency else config.threshold
+        if score >= needed and (best is None or (score, cid) > (best[0], best[1])):
+            best = (score, cid, origin_id)
+    if best is not None:
+        return Origin(id=best[2], first_article_id=best[1], agency=agency)
+    return Origin(id=hash_id(article.id, prefix="g"), first_article_id=article.id, agency=agency)
+
+
+def wire_agencies(actors: Iterable[Actor]) -> dict[str, str]:
+    """Lowercased names and aliases of wire agencies in an actor table -> canonical name."""
+    out: dict[str, str] = {}
+    for actor in actors:
+        if actor.type == "media" and any("wire" in r.lower() for r in actor.roles):
+            for name in (actor.name, *actor.aliases):
+                if len(name) > 2:
+                    out[name.lower()] = actor.name
+    return out
+
+
+def store_articles(
+    items: Iterable[Article | IngestFailure | str],
+    *,
+    ledger: Ledger,
+    config: DedupConfig,
+    outlet_actor: Callable[[str], Actor | None] | None = None,
+    agencies: dict[str, str] | None = None,
+) -> Iterator[Stored | IngestFailure | str]:
+    """Store each article in its own transaction; pass failures and feed keys through.
+
+    One transaction per article keeps a killed run consistent: an article is
+    stored with its LSH buckets and origin, or not at all, and a re-run skips
+    what is already there.
+    """
+    for item in items:
+        if not isinstance(item, Article):
+            yield item
+            continue
+        article = item
+        canon = canonical_url(article.url)
+        agency = detect_agency(article.text, article.byline, known=agencies)
+        if agency and not article.byline:
+            article = replace(article, byline=agency)
+        sig = minhash(article.text, num_perm=config.num_perm, shingle_size=config.shingle_size)
+        buckets = lsh_buckets(sig, bands=config.bands)
+        actor_id = None
+        if outlet_actor is not None and article.outlet:
+            found = outlet_actor(article.outlet)
+            actor_id = found.id if found is not None else None
+        with ledger.session() as session:
+            existing = ledger.article_exists(session, article.id, canon)
+            if existing is not None:
+                origin_id = ledger.minhashes(session, [existing])[existing][1]
+                yield Stored(article=replace(article, id=existing, origin_id=origin_id), new=False)
+                continue
+            origin = assign_origin(
+                ledger,
+                session,
+                article,
+                sig=sig,
+                buckets=buckets,
+                config=config,
+                agency=agency,
+                agencies=agencies,
+            )
+            ledger.add_article(
+                session,
+                article,
+                canonical_url=canon,
+                minhash=signature_bytes(sig),
+                buckets=buckets,
+                origin=origin,
+                outlet_actor_id=actor_id,
+            )
+        yield Stored(article=replace(article, origin_id=origin.id), new=True)

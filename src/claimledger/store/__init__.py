@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the ledger repository and migrations."""

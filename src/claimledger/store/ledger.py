@@ -1,0 +1,814 @@
+"""The ledger repository: every read and write of the store goes through here.
+
+Writes are idempotent (content-hash ids, upserts) and transactional, so that a
+re-run or a retried task never duplicates and a killed run loses at most the
+transaction in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimledger.errors import Code, NotFound, StoreError
+from claimledger.records import (
+    Actor,
+    Affiliation,
+    Article,
+    Claim,
+    IngestFailure,
+    Link,
+    Origin,
+    Statement,
+    StatusEvent,
+)
+from claimledger.store.models import (
+    ActorRow,
+    ArticleRow,
+    ClaimRow,
+    FeedEntryRow,
+    IngestFailureRow,
+    LinkRow,
+    LshBandRow,
+    OriginRow,
+    OutletRow,
+    RunRow,
+    StatementRow,
+    StatusEventRow,
+    WatchRow,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before it reaches a message."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def store_error(exc: BaseException, item: str) -> StoreError:
+    """Translate a database exception into a coded, one-line store error."""
+    text = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+    low = text.lower()
+    if "disk is full" in low or "no space" in low or "disk i/o" in low:
+        return StoreError(Code.E304, item, reason=text)
+    if isinstance(exc, OperationalError) and any(
+        s in low for s in ("connection", "server closed", "terminating", "could not connect")
+    ):
+        return StoreError(Code.E303, item, reason=text)
+    return StoreError(Code.E302, item, reason=text)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine: WAL SQLite, or pooled PostgreSQL."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration."""
+    cfg = AlembicConfig()
+    cfg.set_main_option(
+        "script_location", str(resources.files("claimledger.store").joinpath("migrations"))
+    )
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _article(row: ArticleRow, outlet: str | None) -> Article:
+    return Article(
+        id=row.id,
+        text=row.text,
+        title=row.title,
+        url=row.url,
+        outlet=outlet,
+        published=row.published,
+        byline=row.byline,
+        source=row.source,
+        origin_id=row.origin_id,
+    )
+
+
+def _statement(row: StatementRow) -> Statement:
+    return Statement(
+        id=row.id,
+        article_id=row.article_id,
+        content=(row.content_start, row.content_end),
+        content_text=row.content_text,
+        kind=row.kind,  # type: ignore[arg-type]
+        source=None if row.source_start is None else (row.source_start, row.source_end or 0),
+        source_text=row.source_text,
+        cue=None if row.cue_start is None else (row.cue_start, row.cue_end or 0),
+        cue_text=row.cue_text,
+        speaker=row.speaker,
+        actor_id=row.actor_id,
+        attributed=row.attributed,
+        time_phrase=row.time_phrase,
+        time_resolved=row.time_resolved,
+        checkworthiness=row.checkworthiness,
+    )
+
+
+def _claim(row: ClaimRow) -> Claim:
+    return Claim(
+        id=row.id,
+        text=row.text,
+        first_seen=row.first_seen,
+        claimant_name=row.claimant_name,
+        claimant_actor_id=row.claimant_actor_id,
+        resolution_date=row.resolution_date,
+        tracked=row.tracked,
+        first_statement_id=row.first_statement_id,
+    )
+
+
+def _iso_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _link(row: LinkRow) -> Link:
+    return Link(
+        id=row.id,
+        claim_id=row.claim_id,
+        article_id=row.article_id,
+        stance=row.stance,  # type: ignore[arg-type]
+        confidence=row.confidence,
+        similarity=row.similarity,
+        statement_id=row.statement_id,
+        role=row.role,  # type: ignore[arg-type]
+    )
+
+
+def _event(row: StatusEventRow) -> StatusEvent:
+    return StatusEvent(
+        id=row.id,
+        claim_id=row.claim_id,
+        at=row.at,
+        old=row.old,  # type: ignore[arg-type]
+        new=row.new,  # type: ignore[arg-type]
+        reasons=tuple(row.reasons),
+        evidence_ids=tuple(row.evidence_ids),
+        policy_version=row.policy_version,
+    )
+
+
+def _actor(row: ActorRow) -> Actor:
+    return Actor(
+        id=row.id,
+        name=row.name,
+        type=row.type,  # type: ignore[arg-type]
+        aliases=tuple(row.aliases),
+        roles=tuple(row.roles),
+        affiliations=tuple(
+            Affiliation(
+                parent=str(a["parent"]),
+                role=str(a.get("role") or "member"),
+                start=_iso_date(a.get("start")),
+                end=_iso_date(a.get("end")),
+            )
+            for a in row.affiliations
+        ),
+    )
+
+
+class Ledger:
+    """Repository over one store (SQLite file or PostgreSQL database)."""
+
+    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Ledger:
+        """Open (and migrate) the store at ``url``.
+
+        Raises:
+            StoreError: The database cannot be reached or migrated.
+        """
+        try:
+            ledger = cls(url)
+            migrate(ledger.engine)
+        except (DBAPIError, OSError) as exc:
+            err = store_error(exc, _redact(url))
+            if err.code is Code.E302:
+                err = StoreError(Code.E301, _redact(url), reason=err.reason)
+            raise err from exc
+        return ledger
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            raise store_error(exc, _redact(self.url)) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    # -- outlets, origins, articles --------------------------------------------------------
+
+    def outlet_id(
+        self, session: Session, name: str | None, actor_id: str | None = None
+    ) -> str | None:
+        """Return the id of the outlet called ``name``, creating it if new."""
+        if not name:
+            return None
+        from claimledger.records import hash_id
+
+        oid = hash_id(name.strip().lower(), prefix="o")
+        row = session.get(OutletRow, oid)
+        if row is None:
+            session.add(OutletRow(id=oid, name=name.strip(), actor_id=actor_id))
+            session.flush()
+        elif actor_id and not row.actor_id:
+            row.actor_id = actor_id
+        return oid
+
+    def article_exists(
+        self, session: Session, article_id: str, canonical_url: str | None
+    ) -> str | None:
+        """Return the id of a stored article with this id or canonical URL."""
+        cond = [ArticleRow.id == article_id]
+        if canonical_url:
+            cond.append(ArticleRow.canonical_url == canonical_url)
+        return session.scalars(select(ArticleRow.id).where(or_(*cond)).limit(1)).first()
+
+    def lsh_candidates(self, session: Session, buckets: Sequence[tuple[int, str]]) -> list[str]:
+        """Article ids sharing at least one LSH bucket with the given signature."""
+        if not buckets:
+            return []
+        conds = [(LshBandRow.band == b) & (LshBandRow.bucket == h) for b, h in buckets]
+        ids: set[str] = set()
+        # Chunk the OR so that very large band counts stay within SQL limits.
+        for i in range(0, len(conds), 64):
+            ids.update(
+                session.scalars(select(LshBandRow.article_id).where(or_(*conds[i : i + 64])))
+            )
+        return sorted(ids)
+
+    def minhashes(
+        self, session: Session, ids: Sequence[str]
+    ) -> dict[str, tuple[bytes, str | None, str | None]]:
+        """Signature, origin and byline of the given articles."""
+        if not ids:
+            return {}
+        rows = session.execute(
+            select(
+                ArticleRow.id, ArticleRow.minhash, ArticleRow.origin_id, ArticleRow.byline
+            ).where(ArticleRow.id.in_(ids))
+        )
+        return {r[0]: (r[1] or b"", r[2], r[3]) for r in rows}
+
+    def add_article(
+        self,
+        session: Session,
+        article: Article,
+        *,
+        canonical_url: str | None,
+        minhash: bytes | None,
+        buckets: Sequence[tuple[int, str]],
+        origin: Origin,
+        outlet_actor_id: str | None = None,
+    ) -> None:
+        """Insert a new article with its LSH buckets and origin (in the caller's transaction)."""
+        outlet_id = self.outlet_id(session, article.outlet, outlet_actor_id)
+        row = session.get(OriginRow, origin.id)
+        if row is None:
+            session.add(
+                OriginRow(
+                    id=origin.id,
+                    first_article_id=origin.first_article_id,
+                    agency=origin.agency,
+                    size=1,
+                )
+            )
+        else:
+            row.size += 1
+            if origin.agency and not row.agency:
+                row.agency = origin.agency
+        session.flush()
+        session.add(
+            ArticleRow(
+                id=article.id,
+                url=article.url,
+                canonical_url=canonical_url,
+                title=article.title,
+                text=article.text,
+                outlet_id=outlet_id,
+                published=article.published,
+                byline=article.byline,
+                source=article.source,
+                origin_id=origin.id,
+                minhash=minhash,
+                ingested_at=_now(),
+                processed=False,
+            )
+        )
+        session.flush()
+        for band, bucket in buckets:
+            session.add(LshBandRow(band=band, bucket=bucket, article_id=article.id))
+
+    def _outlet_names(self, session: Session) -> dict[str, str]:
+        return {r.id: r.name for r in session.scalars(select(OutletRow))}
+
+    def get_article(self, article_id: str) -> Article:
+        with self.session() as s:
+            row = s.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFound(Code.E501, f"article {article_id}")
+            outlet = s.get(OutletRow, row.outlet_id) if row.outlet_id else None
+            return _article(row, outlet.name if outlet else None)
+
+    def articles(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        unprocessed: bool = False,
+        ids: Sequence[str] | None = None,
+    ) -> list[Article]:
+        """Articles ordered by publication time then id."""
+        with self.session() as s:
+            q = select(ArticleRow)
+            if outlet:
+                q = q.join(OutletRow, OutletRow.id == ArticleRow.outlet_id).where(
+                    func.lower(OutletRow.name) == outlet.lower()
+                )
+            if since:
+                q = q.where(ArticleRow.published >= since)
+            if until:
+                q = q.where(ArticleRow.published <= until)
+            if unprocessed:
+                q = q.where(ArticleRow.processed.is_(False))
+            if ids is not None:
+                q = q.where(ArticleRow.id.in_(list(ids)))
+            q = q.order_by(ArticleRow.published.is_(None), ArticleRow.published, ArticleRow.id)
+            q = q.offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            names = self._outlet_names(s)
+            return [_article(r, names.get(r.outlet_id or "")) for r in s.scalars(q)]
+
+    def count(self, table: str) -> int:
+        """Number of rows of one of the ledger's tables."""
+        model = {
+            "articles": ArticleRow,
+            "origins": OriginRow,
+            "outlets": OutletRow,
+            "statements": StatementRow,
+            "claims": ClaimRow,
+            "links": LinkRow,
+            "status_events": StatusEventRow,
+            "actors": ActorRow,
+            "ingest_failures": IngestFailureRow,
+        }[table]
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+    def origins(self) -> list[Origin]:
+        with self.session() as s:
+            return [
+                Origin(id=r.id, first_article_id=r.first_article_id, agency=r.agency, size=r.size)
+                for r in s.scalars(select(OriginRow).order_by(OriginRow.id))
+            ]
+
+    def outlets(self) -> list[tuple[str, str, str | None]]:
+        """(id, name, actor id) of every outlet."""
+        with self.session() as s:
+            return [
+                (r.id, r.name, r.actor_id)
+                for r in s.scalars(select(OutletRow).order_by(OutletRow.name))
+            ]
+
+    def mark_processed(self, session: Session, article_id: str) -> None:
+        session.execute(
+            update(ArticleRow).where(ArticleRow.id == article_id).values(processed=True)
+        )
+
+    # -- failures, runs, feeds --------------------------------------------------------------
+
+    def record_failures(self, failures: Iterable[IngestFailure], *, run_id: str | None) -> None:
+        with self.session() as s:
+            for f in failures:
+                s.add(
+                    IngestFailureRow(
+                        run_id=run_id, item=f.item, code=f.code, reason=f.reason, at=_now()
+                    )
+                )
+
+    def failures(self, *, run_id: str | None = None) -> list[IngestFailure]:
+        with self.session() as s:
+            q = select(IngestFailureRow).order_by(IngestFailureRow.id)
+            if run_id:
+                q = q.where(IngestFailureRow.run_id == run_id)
+            return [IngestFailure(item=r.item, code=r.code, reason=r.reason) for r in s.scalars(q)]
+
+    def start_run(self, run_id: str, *, command: str, config_json: str) -> None:
+        with self.session() as s:
+            s.merge(
+                RunRow(
+                    id=run_id, command=command, started=_now(), finished=None, config=config_json
+                )
+            )
+
+    def finish_run(self, run_id: str) -> None:
+        with self.session() as s:
+            s.execute(update(RunRow).where(RunRow.id == run_id).values(finished=_now()))
+
+    def seen_entries(self, feed: str) -> set[str]:
+        with self.session() as s:
+            return set(s.scalars(select(FeedEntryRow.entry).where(FeedEntryRow.feed == feed)))
+
+    def mark_entries(self, feed: str, entries: Iterable[str]) -> None:
+        with self.session() as s:
+            for e in entries:
+                s.merge(FeedEntryRow(feed=feed, entry=e, seen_at=_now()))
+
+    # -- actors ----------------------------------------------------------------------------------
+
+    def upsert_actors(self, actors: Iterable[Actor]) -> None:
+        with self.session() as s:
+            for a in actors:
+                s.merge(
+                    ActorRow(
+                        id=a.id,
+                        name=a.name,
+                        type=a.type,
+                        aliases=list(a.aliases),
+                        roles=list(a.roles),
+                        affiliations=[
+                            {
+                                "parent": f.parent,
+                                "role": f.role,
+                                "start": f.start.isoformat() if f.start else None,
+                                "end": f.end.isoformat() if f.end else None,
+                            }
+                            for f in a.affiliations
+                        ],
+                    )
+                )
+
+    def actors(self, *, limit: int | None = None, offset: int = 0) -> list[Actor]:
+        with self.session() as s:
+            q = select(ActorRow).order_by(ActorRow.name, ActorRow.id).offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            return [_actor(r) for r in s.scalars(q)]
+
+    def get_actor(self, actor_id: str) -> Actor:
+        with self.session() as s:
+            row = s.get(ActorRow, actor_id)
+            if row is None:
+                raise NotFound(Code.E501, f"actor {actor_id}")
+            return _actor(row)
+
+    # -- statements ------------------------------------------------------------------------
+
+    def put_statements(self, session: Session, statements: Iterable[Statement]) -> int:
+        """Upsert statements; returns how many were new."""
+        new = 0
+        for st in statements:
+            if session.get(StatementRow, st.id) is not None:
+                continue
+            new += 1
+            session.add(
+                StatementRow(
+                    id=st.id,
+                    article_id=st.article_id,
+                    content_start=st.content[0],
+                    content_end=st.content[1],
+                    content_text=st.content_text,
+                    kind=st.kind,
+                    source_start=st.source[0] if st.source else None,
+                    source_end=st.source[1] if st.source else None,
+                    source_text=st.source_text,
+                    cue_start=st.cue[0] if st.cue else None,
+                    cue_end=st.cue[1] if st.cue else None,
+                    cue_text=st.cue_text,
+                    speaker=st.speaker,
+                    actor_id=st.actor_id,
+                    attributed=st.attributed,
+                    time_phrase=st.time_phrase,
+                    time_resolved=st.time_resolved,
+                    checkworthiness=st.checkworthiness,
+                )
+            )
+        session.flush()
+        return new
+
+    def statements(
+        self,
+        *,
+        article_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Statement]:
+        with self.session() as s:
+            q = select(StatementRow)
+            if article_id:
+                q = q.where(StatementRow.article_id == article_id)
+            if ids is not None:
+                q = q.where(StatementRow.id.in_(list(ids)))
+            q = q.order_by(StatementRow.article_id, StatementRow.content_start, StatementRow.id)
+            q = q.offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            return [_statement(r) for r in s.scalars(q)]
+
+    def get_statement(self, statement_id: str) -> Statement:
+        with self.session() as s:
+            row = s.get(StatementRow, statement_id)
+            if row is None:
+                raise NotFound(Code.E501, f"statement {statement_id}")
+            return _statement(row)
+
+    # -- claims and links ------------------------------------------------------------------
+
+    def next_claim_key(self, session: Session) -> int:
+        return int(session.scalar(select(func.coalesce(func.max(ClaimRow.key), 0))) or 0) + 1
+
+    def put_claim(
+        self,
+        session: Session,
+        claim: Claim,
+        *,
+        vector: bytes | None,
+        entities: Sequence[str],
+    ) -> int:
+        """Insert a claim if new; returns its integer index key."""
+        row = session.get(ClaimRow, claim.id)
+        if row is not None:
+            return row.key
+        key = self.next_claim_key(session)
+        session.add(
+            ClaimRow(
+                id=claim.id,
+                key=key,
+                text=claim.text,
+                claimant_name=claim.claimant_name,
+                claimant_actor_id=claim.claimant_actor_id,
+                first_seen=claim.first_seen,
+                resolution_date=claim.resolution_date,
+                tracked=claim.tracked,
+                first_statement_id=claim.first_statement_id,
+                entities=sorted(entities),
+                vector=vector,
+                status="unverified",
+                reasons=[],
+            )
+        )
+        session.flush()
+        return key
+
+    def set_resolution_date(self, session: Session, claim_id: str, when: date) -> None:
+        session.execute(
+            update(ClaimRow)
+            .where(ClaimRow.id == claim_id, ClaimRow.resolution_date.is_(None))
+            .values(resolution_date=when)
+        )
+
+    def get_claim(self, claim_id: str) -> Claim:
+        with self.session() as s:
+            row = s.get(ClaimRow, claim_id)
+            if row is None:
+                row = s.scalars(select(ClaimRow).where(ClaimRow.id.startswith(claim_id))).first()
+            if row is None:
+                raise NotFound(Code.E501, f"claim {claim_id}")
+            return _claim(row)
+
+    def claim_status(self, claim_id: str) -> tuple[str, list[str]]:
+        with self.session() as s:
+            row = s.get(ClaimRow, claim_id)
+            if row is None:
+                raise NotFound(Code.E501, f"claim {claim_id}")
+            return row.status, list(row.reasons)
+
+    def claims(
+        self,
+        *,
+        status: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        text: str | None = None,
+        tracked: bool | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Claim]:
+        """Claims matching the filters, oldest first. Filters are bound parameters."""
+        with self.session() as s:
+            q = select(ClaimRow)
+            if status:
+                q = q.where(ClaimRow.status == status)
+            if actor:
+                like = f"%{actor.lower()}%"
+                q = q.where(
+                    or_(
+                        ClaimRow.claimant_actor_id == actor,
+                        func.lower(ClaimRow.claimant_name).like(like),
+                    )
+                )
+            if since:
+                q = q.where(ClaimRow.first_seen >= since)
+            if until:
+                q = q.where(ClaimRow.first_seen <= until)
+            if text:
+                q = q.where(func.lower(ClaimRow.text).like(f"%{text.lower()}%"))
+            if tracked is not None:
+                q = q.where(ClaimRow.tracked.is_(tracked))
+            if ids is not None:
+                q = q.where(ClaimRow.id.in_(list(ids)))
+            q = q.order_by(ClaimRow.first_seen.is_(None), ClaimRow.first_seen, ClaimRow.id)
+            q = q.offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            return [_claim(r) for r in s.scalars(q)]
+
+    def claim_vectors(self) -> tuple[list[int], list[bytes], list[str]]:
+        """Keys, raw float32 vectors and ids of every claim with a vector."""
+        with self.session() as s:
+            rows = s.execute(
+                select(ClaimRow.key, ClaimRow.vector, ClaimRow.id)
+                .where(ClaimRow.vector.is_not(None))
+                .order_by(ClaimRow.key)
+            ).all()
+            return [r[0] for r in rows], [r[1] or b"" for r in rows], [r[2] for r in rows]
+
+    def claims_by_key(self, keys: Sequence[int]) -> dict[int, tuple[Claim, list[str]]]:
+        """Claims (and their linking entities) by index key."""
+        if not keys:
+            return {}
+        with self.session() as s:
+            rows = s.scalars(select(ClaimRow).where(ClaimRow.key.in_(list(keys))))
+            return {r.key: (_claim(r), list(r.entities)) for r in rows}
+
+    def put_link(self, session: Session, link: Link) -> bool:
+        """Insert a link if new; returns whether it was new."""
+        if session.get(LinkRow, link.id) is not None:
+            return False
+        session.add(
+            LinkRow(
+                id=link.id,
+                claim_id=link.claim_id,
+                statement_id=link.statement_id,
+                article_id=link.article_id,
+                stance=link.stance,
+                confidence=link.confidence,
+                similarity=link.similarity,
+                role=link.role,
+            )
+        )
+        session.flush()
+        return True
+
+    def links(self, *, claim_id: str | None = None, article_id: str | None = None) -> list[Link]:
+        with self.session() as s:
+            q = select(LinkRow)
+            if claim_id:
+                q = q.where(LinkRow.claim_id == claim_id)
+            if article_id:
+                q = q.where(LinkRow.article_id == article_id)
+            return [_link(r) for r in s.scalars(q.order_by(LinkRow.claim_id, LinkRow.id))]
+
+    def claim_ids_with_links(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(ClaimRow.id).order_by(ClaimRow.id)))
+
+    # -- status history --------------------------------------------------------------------
+
+    def replace_history(
+        self, session: Session, claim_id: str, events: Sequence[StatusEvent]
+    ) -> list[StatusEvent]:
+        """Store a claim's recomputed history; returns the events that are new.
+
+        History is derived data: recomputing from the same statements and links
+        yields the same events with the same ids, so existing ids are kept and
+        only genuinely new events are reported (for alerts).
+        """
+        old = set(
+            session.scalars(select(StatusEventRow.id).where(StatusEventRow.claim_id == claim_id))
+        )
+        session.execute(delete(StatusEventRow).where(StatusEventRow.claim_id == claim_id))
+        session.flush()
+        for seq, e in enumerate(events):
+            session.add(
+                StatusEventRow(
+                    id=e.id,
+                    claim_id=e.claim_id,
+                    seq=seq,
+                    at=e.at,
+                    old=e.old,
+                    new=e.new,
+                    reasons=list(e.reasons),
+                    evidence_ids=list(e.evidence_ids),
+                    policy_version=e.policy_version,
+                )
+            )
+        session.flush()
+        fresh = [e for e in events if e.id not in old]
+        last = events[-1] if events else None
+        session.execute(
+            update(ClaimRow)
+            .where(ClaimRow.id == claim_id)
+            .values(
+                status=last.new if last else "unverified",
+                reasons=list(last.reasons) if last else [],
+            )
+        )
+        return fresh
+
+    def history(self, claim_id: str) -> list[StatusEvent]:
+        with self.session() as s:
+            q = (
+                select(StatusEventRow)
+                .where(StatusEventRow.claim_id == claim_id)
+                .order_by(StatusEventRow.seq)
+            )
+            return [_event(r) for r in s.scalars(q)]
+
+    def recent_events(self, *, tracked_only: bool = True, limit: int = 100) -> list[StatusEvent]:
+        with self.session() as s:
+            q = select(StatusEventRow).join(ClaimRow, ClaimRow.id == StatusEventRow.claim_id)
+            if tracked_only:
+                q = q.where(
+                    or_(
+                        ClaimRow.tracked.is_(True),
+                        ClaimRow.id.in_(select(WatchRow.claim_id)),
+                    )
+                )
+            q = q.order_by(StatusEventRow.at.desc(), StatusEventRow.id).limit(limit)
+            return [_event(r) for r in s.scalars(q)]
+
+    # -- watchlists ----------------------------------------------------------------------------
+
+    def watch(self, user: str, claim_id: str) -> None:
+        with self.session() as s:
+            if s.get(WatchRow, (user, claim_id)) is None:
+                s.add(WatchRow(user=user, claim_id=claim_id, added_at=_now(), last_seen_at=None))
+
+    def unwatch(self, user: str, claim_id: str) -> None:
+        with self.session() as s:
+            s.execute(delete(WatchRow).where(WatchRow.user == user, WatchRow.claim_id == claim_id))
+
+    def watchlist(self, user: str) -> list[tuple[str, datetime | None]]:
+        """(claim id, last time the user looked) for the user's watched claims."""
+        with self.session() as s:
+            q = select(WatchRow).where(WatchRow.user == user).order_by(WatchRow.added_at)
+            return [(r.claim_id, r.last_seen_at) for r in s.scalars(q)]
+
+    def mark_seen(self, user: str, when: datetime | None = None) -> None:
+        with self.session() as s:
+            s.execute(
+                update(WatchRow).where(WatchRow.user == user).values(last_seen_at=when or _now())
+            )

@@ -1,0 +1,209 @@
+"""Evidence: one linked report joined with what the verdict engine needs.
+
+The store hands the engine plain records; :func:`evidence_from_records` joins a
+:class:`~claimledger.records.Link` with its article, statement and outlet into
+one frozen :class:`Evidence`. :func:`is_retraction` is the lexical detector
+that marks statements withdrawing an earlier claim; the engine only treats
+such a statement as a retraction when its speaker is on the claimant side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from claimledger.errors import Code, ConfigError
+from claimledger.records import Article, Link, Outlet, Stance, Statement
+
+Role = Literal["assertion", "report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One linked report of a claim, as the verdict engine sees it.
+
+    Attributes:
+        link_id: Id of the :class:`~claimledger.records.Link`; the evidence id.
+        claim_id: The claim it is linked to.
+        statement_id: The linked statement, or None for an article-level link.
+        article_id: The article carrying it.
+        origin_id: The article's origin (syndicated copies share one).
+        outlet: Outlet name as printed.
+        outlet_actor_id: The outlet's actor (state media, wire), if known.
+        speaker: Resolved speaker name; None for the outlet's own sentence.
+        speaker_actor_id: The speaker's actor, if known.
+        stance: Stance of the statement toward the claim.
+        confidence: Stance classifier confidence in ``[0, 1]``.
+        date: Publication time of the article, timezone-aware UTC.
+        retracts: The text reads as withdrawing an earlier statement
+            (:func:`is_retraction`); it counts as a retraction only when the
+            speaker is on the claimant side.
+        role: ``"assertion"`` where the claim was asserted, else ``"report"``.
+        origin_outlet_actor_id: Actor of the outlet that first published the
+            origin (the author of a syndicated story), if known.
+        text: The statement (or article title) text, for display.
+    """
+
+    link_id: str
+    claim_id: str
+    statement_id: str | None
+    article_id: str
+    origin_id: str
+    outlet: str
+    outlet_actor_id: str | None
+    speaker: str | None
+    speaker_actor_id: str | None
+    stance: Stance
+    confidence: float
+    date: datetime
+    retracts: bool = False
+    role: Role = "report"
+    origin_outlet_actor_id: str | None = None
+    text: str = ""
+
+    @property
+    def id(self) -> str:
+        """The evidence id (the link id)."""
+        return self.link_id
+
+
+# A retraction names what is withdrawn: "withdrew its statement", not "withdrew troops".
+_THING = (
+    r"(?:statements?|claims?|reports?|remarks?|comments?|allegations?|assertions?|"
+    r"announcements?|posts?|tweets?|stor(?:y|ies)|articles?|figures?|accusations?|accounts?|"
+    r"protests?|information|data)"
+)
+_DET = (
+    r"(?:(?:its|the|their|his|her|our|my|that|this|these|those|an?|earlier|previous|prior)\s+){0,3}"
+)
+_ADJ = r"(?:[\w-]+\s+){0,2}?"
+_WITHDRAW = (
+    r"(?:withdr[ae]w[ns]?|withdrawing|withdraws?|retract(?:ed|s|ing)?|rescind(?:ed|s|ing)?|"
+    r"recant(?:ed|s|ing)?|disavow(?:ed|s|ing)?|walk(?:ed|s|ing)?\s+back)"
+)
+_RETRACTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b(?:{_WITHDRAW}|delet(?:ed|es|ing)|pull(?:ed|s|ing)?)\s+{_DET}{_ADJ}{_THING}\b",
+        rf"\b{_WITHDRAW}\s+it\b",
+        rf"\b{_THING}(?:\s+(?:of|on|from|dated|issued|published|made)(?:\s+[\w-]+){{1,2}})?"
+        r"\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:now\s+)?"
+        r"(?:withdrawn|retracted|rescinded)\b",
+        r"\bwhich\s+(?:it|they|we)\s+(?:has|have|had)\s+(?:now\s+|since\s+)?"
+        r"(?:withdrawn|retracted|rescinded)(?=\s*[.,;:]|\s*$)",
+        r"\bretraction\b",
+        r"\bcorrect(?:s|ed|ing)?\s+(?:its|their|our|his|her|an?\s+earlier|the\s+earlier|earlier|"
+        rf"previous|prior)\s+(?:own\s+|earlier\s+|previous\s+|prior\s+)?{_THING}\b",
+        rf"\bcorrection\s+(?:to|of)\s+{_DET}{_THING}\b",
+        r"\b(?:was|were|had\s+been|has\s+been|been|is)\s+(?:issued|published|posted|released|"
+        r"made|sent|distributed)\s+(?:in\s+error|by\s+mistake|erroneously|mistakenly)\b",
+        r"\b(?:issued|published|posted|released)\s+(?:in\s+error|by\s+mistake)\b",
+        r"\bregret(?:s|ted|ting)?\s+(?:the|its|our|their|this)\s+(?:error|mistake|inaccuracy)\b",
+        r"\bno\s+longer\s+stands?\s+by\b",
+        r"\b(?:does|do|did)\s+not\s+stand\s+by\b",
+        r"\bwe\s+were\s+wrong\b",
+        r"\bapologi[sz](?:ed|es|ing)?\s+for\s+(?:the|its|an?|our|their)\s+(?:erroneous|incorrect|"
+        r"false|inaccurate|mistaken)\b",
+    )
+)
+# A cue preceded by a negation ("did not retract", "refused to withdraw") is no retraction.
+_NEGATION = re.compile(
+    r"(?:\bnot|\bnever|n't|\bno\s+plans?\s+to|\brefus(?:ed|es|ing)\s+to|\bdeclin(?:ed|es|ing)\s+to|"
+    r"\bdenied|\bdenies|\brejected\s+calls\s+to|\bwould\s+not|\bwon't)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def is_retraction(text: str) -> bool:
+    """Tell whether ``text`` reads as withdrawing or correcting an earlier statement.
+
+    Lexical: looks for "withdrew its statement", "retracted the claim",
+    "corrects an earlier statement", "was issued in error", "no longer stands
+    by" and the like, unless negated just before ("did not retract the claim").
+
+    Args:
+        text: Statement text (any string, possibly empty).
+
+    Returns:
+        True when a non-negated retraction cue is present.
+    """
+    if not text:
+        return False
+    for pattern in _RETRACTION_PATTERNS:
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if not _NEGATION.search(before):
+                return True
+    return False
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return ``moment`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def evidence_from_records(
+    link: Link,
+    *,
+    article: Article,
+    statement: Statement | None,
+    outlet: Outlet | None = None,
+    origin_outlet: Outlet | None = None,
+    fallback_date: datetime | None = None,
+) -> Evidence:
+    """Join a link with its article, statement and outlet into :class:`Evidence`.
+
+    Args:
+        link: The claim link (its id becomes the evidence id).
+        article: The linked article.
+        statement: The linked statement; None for an article-level link.
+        outlet: The article's outlet record, if stored (gives the outlet actor).
+        origin_outlet: Outlet of the origin's first article, if known.
+        fallback_date: Date used when the article has no publication time.
+
+    Returns:
+        The evidence record.
+
+    Raises:
+        ConfigError: E402 when the article has neither a publication time nor a
+            fallback date, or the statement belongs to another article.
+    """
+    if statement is not None and statement.article_id != article.id:
+        raise ConfigError(
+            Code.E402, link.id, reason=f"statement {statement.id} is not in article {article.id}"
+        )
+    published = article.published or fallback_date
+    if published is None:
+        raise ConfigError(Code.E402, link.id, reason=f"article {article.id} has no date")
+    if statement is not None:
+        speaker = statement.speaker if statement.attributed else None
+        speaker_actor = statement.actor_id if statement.attributed else None
+        text = statement.content_text
+        detect = " ".join(t for t in (statement.cue_text, statement.content_text) if t)
+    else:
+        speaker, speaker_actor = None, None
+        text = article.title or ""
+        detect = text
+    outlet_name = (outlet.name if outlet else None) or article.outlet or ""
+    return Evidence(
+        link_id=link.id,
+        claim_id=link.claim_id,
+        statement_id=statement.id if statement is not None else None,
+        article_id=article.id,
+        origin_id=article.origin_id or article.id,
+        outlet=outlet_name,
+        outlet_actor_id=outlet.actor_id if outlet else None,
+        speaker=speaker,
+        speaker_actor_id=speaker_actor,
+        stance=link.stance,
+        confidence=link.confidence,
+        date=as_utc(published),
+        retracts=is_retraction(detect),
+        role=link.role,
+        origin_outlet_actor_id=origin_outlet.actor_id if origin_outlet else None,
+        text=text,
+    )

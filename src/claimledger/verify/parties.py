@@ -1,0 +1,86 @@
+"""Parties to a claim: the actors it is about, besides the claimant.
+
+"Ukrainian forces shelled the plant", claimed by Russia, is about Ukraine: a
+Ukrainian denial is one party's word against the other's, shown but never
+independent evidence. :func:`claim_parties` finds such actors by resolving the
+capitalised phrases of the claim text ("Ukrainian", "Ostrela", "Kyiv") through
+the actor table.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Protocol
+
+from claimledger.records import Actor, Claim
+from claimledger.verify.evidence import as_utc
+from claimledger.verify.independence import Affiliations, same_side
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_MAX_WINDOW = 4
+
+
+class ActorResolver(Protocol):
+    """Resolves a name as it appears in text to an actor (the actor table implements this)."""
+
+    def resolve(self, name: str, *, on: date | None = None) -> Actor | None:
+        """Return the actor named ``name`` on date ``on``, or None."""
+        ...
+
+
+def _capitalised_runs(text: str) -> list[list[str]]:
+    runs: list[list[str]] = []
+    current: list[str] = []
+    last_end = 0
+    for match in _WORD.finditer(text):
+        word = match.group().rstrip(".")
+        gap = text[last_end : match.start()]
+        if current and (gap.strip() or not word[:1].isupper()):
+            runs.append(current)
+            current = []
+        if word[:1].isupper():
+            current.append(word)
+        last_end = match.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def claim_parties(
+    claim: Claim, *, resolver: ActorResolver, affiliations: Affiliations
+) -> frozenset[str]:
+    """Return the actors a claim is about, other than the claimant side.
+
+    Every run of capitalised words in the claim text is looked up, longest
+    sub-phrase first ("Rell River", then "Rell"); an actor resolved from it is a
+    party unless it is on the claimant's side.
+
+    Args:
+        claim: The claim.
+        resolver: Name-to-actor lookup (the actor table).
+        affiliations: Actor affiliations (the actor table).
+
+    Returns:
+        Actor ids of the parties, possibly empty.
+    """
+    on = as_utc(claim.first_seen).date() if claim.first_seen is not None else None
+    found: set[str] = set()
+    for run in _capitalised_runs(claim.text):
+        start = 0
+        while start < len(run):
+            for size in range(min(_MAX_WINDOW, len(run) - start), 0, -1):
+                actor = resolver.resolve(" ".join(run[start : start + size]), on=on)
+                if actor is not None:
+                    found.add(actor.id)
+                    start += size
+                    break
+            else:
+                start += 1
+    return frozenset(
+        actor_id
+        for actor_id in found
+        if not same_side(
+            actor_id, claimant_actor_id=claim.claimant_actor_id, affiliations=affiliations, on=on
+        )
+    )
