@@ -46,8 +46,8 @@ demo: setup
 	$(BIN)/claimledger --db $(DEMO_DB) serve --dev --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks)
 
 typecheck: setup
 	$(BIN)/mypy
