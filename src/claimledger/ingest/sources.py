@@ -399,6 +399,7 @@ def read_file(
     defaults: Defaults,
     options: FetchOptions,
     fetch_links: bool = False,
+    seen: set[str] | None = None,
 ) -> Iterator[Article | IngestFailure | str]:
     """Articles of one local file, chosen by suffix (and by content for feeds)."""
     item = str(path)
@@ -423,7 +424,11 @@ def read_file(
         if path.suffix.lower() in FEED_SUFFIXES or _looks_like_feed(raw):
             decode(raw, item=item)  # binary or empty feeds fail like any file
             yield from parse_feed(
-                raw, item=item, defaults=defaults, options=options if fetch_links else None
+                raw,
+                item=item,
+                defaults=defaults,
+                options=options if fetch_links else None,
+                seen=seen,
             )
             return
         text = decode(raw, item=item)
@@ -445,14 +450,16 @@ def read_file(
 
 
 def read_url(
-    url: str, *, defaults: Defaults, options: FetchOptions
+    url: str, *, defaults: Defaults, options: FetchOptions, seen: set[str] | None = None
 ) -> Iterator[Article | IngestFailure | str]:
     """An article page or a feed at ``url``."""
     try:
         page = fetch(url, options=options)
         ctype = page.content_type.lower()
         if "xml" in ctype or "rss" in ctype or "atom" in ctype or _looks_like_feed(page.content):
-            yield from parse_feed(page.content, item=url, defaults=defaults, options=options)
+            yield from parse_feed(
+                page.content, item=url, defaults=defaults, options=options, seen=seen
+            )
             return
         html = decode(page.content, item=url)
         if "html" in ctype or "<html" in html[:2000].lower():
@@ -470,6 +477,7 @@ def iter_sources(
     *,
     defaults: Defaults,
     options: FetchOptions,
+    seen: set[str] | None = None,
 ) -> Iterator[Article | IngestFailure | str]:
     """Everything named on the command line: files, directories (recursively), URLs.
 
@@ -478,7 +486,7 @@ def iter_sources(
     """
     for src in sources:
         if src.startswith(("http://", "https://")) or "://" in src:
-            yield from read_url(src, defaults=defaults, options=options)
+            yield from read_url(src, defaults=defaults, options=options, seen=seen)
             continue
         path = Path(src)
         if path.is_dir():
@@ -506,7 +514,7 @@ def iter_sources(
                         got = _with_meta(got, meta)
                     yield got
         elif path.exists():
-            yield from read_file(path, defaults=defaults, options=options)
+            yield from read_file(path, defaults=defaults, options=options, seen=seen)
         else:
             yield IngestFailure(
                 item=src, code="E101", reason=Code.E101.format(reason="no such file or directory")

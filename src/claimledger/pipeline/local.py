@@ -49,6 +49,7 @@ def store_sources(
     run_id: str,
     progress: Progress | None = None,
     seen_feed_keys: list[str] | None = None,
+    skip_feed_keys: set[str] | None = None,
 ) -> IngestReport:
     """Read and store every source; failures are recorded, never raised.
 
@@ -60,12 +61,15 @@ def store_sources(
         run_id: Id under which failures are recorded.
         progress: Called with ("stored", n) after each article.
         seen_feed_keys: When given, feed entry keys handled are appended to it.
+        skip_feed_keys: Feed entries already handled by an earlier poll.
     """
     from claimledger.pipeline.process import actor_table
 
     report = IngestReport()
     table = actor_table(config.extract.actors_file)
-    items = iter_sources(list(sources), defaults=defaults, options=fetch_options(config))
+    items = iter_sources(
+        list(sources), defaults=defaults, options=fetch_options(config), seen=skip_feed_keys
+    )
     agencies = wire_agencies(table.actors())
     stored = store_articles(
         items,

@@ -57,6 +57,10 @@ class Analysed:
     vectors: dict[str, bytes] = field(default_factory=dict)  # statement id -> float32[384]
     entities: dict[str, list[str]] = field(default_factory=dict)
     resolution: dict[str, date] = field(default_factory=dict)  # predictions' dates
+    # Actors the statements refer to that the table created while reading
+    # (unknown speakers, offices derived from titles). They travel with the
+    # article so that a worker process's creations reach the store.
+    actors: list[Actor] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -76,6 +80,20 @@ def actor_table(actors_file: str = "") -> Any:
     from claimledger.extract.actors import ActorTable
 
     return ActorTable.load(Path(actors_file) if actors_file else None)
+
+
+def ledger_actors(ledger: Ledger, config: Config) -> Any:
+    """The actor table plus the actors created at run time and stored in this ledger.
+
+    Speakers unknown to the table become actors during extraction, with the
+    affiliations their titles reveal; verification in another process must see
+    the same affiliations, so they are read back from the store.
+    """
+    table = actor_table(config.extract.actors_file)
+    for actor in ledger.actors():
+        if table.get(actor.id) is None:
+            table.add(actor)
+    return table
 
 
 def load_actors(*, ledger: Ledger, config: Config) -> int:
@@ -204,10 +222,13 @@ def analyse_articles(articles: Sequence[Article], *, config: Config) -> list[Ana
         st.id: np.asarray(v, dtype=np.float32).tobytes()
         for st, v in zip(to_embed, vecs, strict=True)
     }
+    table = actor_table(config.extract.actors_file)
+    created = {a.id for a in table.created()}
     out = []
     for art, sts in zip(articles, batches, strict=True):
         scored = [replace(st, checkworthiness=round(score_of[st.id], 6)) for st in sts]
-        an = Analysed(article=art, statements=scored)
+        refs = sorted({st.actor_id for st in scored if st.actor_id and st.actor_id in created})
+        an = Analysed(article=art, statements=scored, actors=[table.get(i) for i in refs])
         for st in scored:
             if st.id in vec_of:
                 an.vectors[st.id] = vec_of[st.id]
@@ -299,8 +320,15 @@ def link_analysed(
         analysed,
         key=lambda a: (a.article.published or datetime.min.replace(tzinfo=UTC), a.article.id),
     )
+    table = actor_table(config.extract.actors_file)
     for an in ordered:
         art = an.article
+        if an.actors:
+            # Before the article's transaction: idempotent, and the statements need them.
+            ledger.upsert_actors(an.actors)
+            for actor in an.actors:
+                if table.get(actor.id) is None:
+                    table.add(actor)
         pending: list[
             tuple[Statement, str, float, str]
         ] = []  # stmt, claim id, similarity, claim text
@@ -464,7 +492,7 @@ def recompute(
     from claimledger.verify.parties import claim_parties
 
     policy = policy_of(config)
-    actors = actor_table(config.extract.actors_file)
+    actors = ledger_actors(ledger, config)
     now = now or ledger_now(ledger)
     fresh: list[Any] = []
     evidence = claim_evidence(ledger, claim_ids)
@@ -528,13 +556,7 @@ def process_pending(
         total.links += part.links
         recompute_dirty(ledger=ledger, config=config)
     recompute_dirty(ledger=ledger, config=config)
-    _store_new_actors(ledger, config)
     return total
-
-
-def _store_new_actors(ledger: Ledger, config: Config) -> None:
-    table = actor_table(config.extract.actors_file)
-    ledger.upsert_actors(table.actors())
 
 
 def track_claim(

@@ -65,12 +65,12 @@ def assessments(
     claims: Sequence[Claim], *, ledger: Ledger, config: Config
 ) -> list[tuple[Claim, Any, list[Any]]]:
     """(claim, current assessment, evidence) of each claim."""
-    from claimledger.pipeline.process import actor_table, claim_evidence, ledger_now, policy_of
+    from claimledger.pipeline.process import claim_evidence, ledger_actors, ledger_now, policy_of
     from claimledger.verify.engine import assess
     from claimledger.verify.parties import claim_parties
 
     policy = policy_of(config)
-    actors = actor_table(config.extract.actors_file)
+    actors = ledger_actors(ledger, config)
     now = ledger_now(ledger)
     evidence = claim_evidence(ledger, [c.id for c in claims])
     out = []

@@ -31,6 +31,7 @@ def poll_once(
             defaults=Defaults(),
             run_id=run_id,
             seen_feed_keys=keys,
+            skip_feed_keys=ledger.seen_entries(feed),
         )
         added += len(report.added)
         failures.extend(report.failures)
