@@ -61,6 +61,8 @@ bench: setup
 	$(PY) benchmarks/run.py --out benchmarks/results
 
 eval: setup
+	test -f .cache/fnc-dev/dev_stances.csv || $(PY) -m claimledger.stance.data --fnc $(DATASETS)/fnc-1 --source fnc-1 --out .cache/fnc-dev
+	test -f .cache/claimbuster-dev.csv || $(PY) -m claimledger.extract.train_checkworthy --data $(DATASETS)/claimbuster/crowdsourced.csv --export-dev .cache/claimbuster-dev.csv
 	$(BIN)/claimledger eval attribution --data $(DATASETS)/polnear/dev
 	$(BIN)/claimledger eval stance --fnc-dir .cache/fnc-dev
 	$(BIN)/claimledger eval checkworthy --data .cache/claimbuster-dev.csv

@@ -50,8 +50,11 @@ class ClaimledgerError(Exception):
     def __init__(self, code: Code, item: str, **fields: object) -> None:
         self.code = code
         self.item = item
-        self.reason = code.value.format(**fields) if fields else code.value
-        super().__init__(f"{code.name} {item}: {self.reason}")
+        reason = code.value.format(**fields) if fields else code.value
+        # One line always: reasons often quote exception text with newlines.
+        self.reason = " ".join(reason.split())
+        self.item = " ".join(item.split())
+        super().__init__(f"{code.name} {self.item}: {self.reason}")
 
 
 class IngestError(ClaimledgerError):

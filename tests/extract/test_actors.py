@@ -473,6 +473,5 @@ def test_personal_name_is_taken_out_of_descriptions(
 def test_single_surname_is_a_person_when_context_shows_a_first_name(table: ActorTable) -> None:
     context = "Pollster Pat Caddell warned voters. Caddell said the race was close."
     assert table.resolve_or_create("Caddell", context=context).type == "person"
-    assert table.resolve_or_create("Gazprom", context="Gazprom said prices rose.").type == (
-        "organisation"
-    )
+    for context in ("Gazprom said prices rose.", "But Gazprom said prices rose."):
+        assert table.resolve_or_create("Gazprom", context=context).type == "organisation"

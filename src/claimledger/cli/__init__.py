@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from claimledger.cli.render import Format, emit, err_console, jsonable
+from claimledger.cli.render import Format, emit, err_console
 from claimledger.config import Config, load_config, resolve_db_url
 from claimledger.errors import ClaimledgerError, Code, ConfigError
 from claimledger.store.ledger import Ledger
@@ -388,6 +388,7 @@ def serve(
 
 @app.command()
 def extract(
+    ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Text files (UTF-8).")],
     fmt: Annotated[Format, typer.Option("--format")] = Format.jsonl,
 ) -> None:
@@ -395,7 +396,8 @@ def extract(
     from claimledger.pipeline.views import extract_files
 
     failed = False
-    for record in extract_files(files):
+    actors_file = _state(ctx).config.extract.actors_file
+    for record in extract_files(files, actors_file=actors_file):
         if "error" in record:
             _error_line(str(record["error"]))
             failed = True
@@ -444,12 +446,14 @@ def batch(
         address=address,
         workers=workers,
     )
-    emit(
-        [jsonable(report)],
-        fmt=Format.table,
-        columns=["added", "duplicates", "statements", "claims"],
-        title="batch",
-    )
+    summary = {
+        "added": len(report.added),
+        "duplicates": len(report.duplicates),
+        "failed": len(report.failures),
+        "statements": report.statements,
+        "claims": report.claims,
+    }
+    emit([summary], fmt=Format.table, columns=list(summary), title="batch")
     if report.failures:
         raise typer.Exit(1)
 
@@ -485,7 +489,9 @@ def eval_stance(
     fnc_dir: Annotated[
         Path, typer.Option("--fnc-dir", help="Folder with *_bodies.csv and *_stances.csv.")
     ],
-    limit: Annotated[int | None, typer.Option(help="First N pairs only.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="A deterministic subset of N pairs with the same label mix.")
+    ] = None,
 ) -> None:
     """FNC-1 score, macro-F1 and per-class F1."""
     from claimledger.eval.stance import evaluate_stance, format_stance_report
@@ -506,13 +512,22 @@ def eval_checkworthy(
 @eval_app.command("linking")
 def eval_linking(
     fnc_dir: Annotated[
-        Path, typer.Option("--fnc-dir", help="FNC-1 folder to build pairs from.")
-    ] = Path("../shared/datasets/fnc-1"),
+        Path | None, typer.Option("--fnc-dir", help="FNC-1 folder to build same-claim pairs from.")
+    ] = None,
+    pairs: Annotated[
+        Path | None, typer.Option("--pairs", help="JSON lines of labelled pairs instead.")
+    ] = None,
+    max_pairs: Annotated[int | None, typer.Option(help="At most this many built pairs.")] = None,
 ) -> None:
-    """Precision, recall and F1 of same-claim decisions on built pairs."""
-    from claimledger.eval.linking import evaluate_linking_dir, format_linking_report
+    """Precision, recall and F1 of same-claim decisions on built or given pairs."""
+    from claimledger.eval.linking import build_fnc_pairs, evaluate_linking, format_linking_report
 
-    print(format_linking_report(evaluate_linking_dir(fnc_dir)))
+    if (fnc_dir is None) == (pairs is None):
+        raise ConfigError(
+            Code.E402, "eval linking", reason="give exactly one of --fnc-dir and --pairs"
+        )
+    chosen = pairs if pairs is not None else build_fnc_pairs(fnc_dir or Path(), max_pairs=max_pairs)
+    print(format_linking_report(evaluate_linking(chosen)))
 
 
 def _error_line(message: str) -> None:

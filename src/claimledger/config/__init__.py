@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -93,7 +95,10 @@ class Config(_Section):
 
     def to_json(self) -> str:
         """Serialise for saving with a batch run."""
-        return json.dumps(self.model_dump(), sort_keys=True)
+        data = self.model_dump()
+        if data["store"]["db"]:
+            data["store"]["db"] = redact_url(data["store"]["db"])
+        return json.dumps(data, sort_keys=True)
 
 
 def _defaults() -> dict[str, Any]:
@@ -189,3 +194,37 @@ def resolve_db_url(db: str | None, config: Config) -> str:
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+_SECRET_PARAM = re.compile(r"(?i)([?&](?:password|passwd|pwd|sslpassword|sslkey)=)([^&]*)")
+
+
+def _secrets(url: str) -> list[str]:
+    """Password pieces of a database URL, also as a driver may misparse them."""
+    found: list[str] = [m.group(2) for m in _SECRET_PARAM.finditer(url)]
+    if "://" in url:
+        rest = url.split("://", 1)[1]
+        if "@" in rest:
+            creds = rest.rsplit("@", 1)[0]
+            if ":" in creds:
+                password = creds.split(":", 1)[1]
+                found += [password, unquote(password), *password.split("@")]
+    return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
+
+
+def scrub_secrets(text: str, url: str) -> str:
+    """Replace every password piece of ``url`` found in ``text``."""
+    for secret in _secrets(url):
+        text = text.replace(secret, "***")
+    return text
+
+
+def redact_url(url: str) -> str:
+    """Hide passwords in a database URL before it reaches a message or the runs table."""
+    out = url
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        out = f"{scheme}://{user}:***@{host}"
+    return _SECRET_PARAM.sub(r"\1***", out)

@@ -246,6 +246,14 @@ _PRONOUNS = frozenset(
     """i me my we us our you your he him his she her it its they them their this that these
     those which who whom whose one someone somebody anyone anybody everyone nobody""".split()
 )
+# Capitalised at the start of a sentence, never a first name: "But Gazprom said".
+_FUNCTION_WORDS = (
+    _PRONOUNS
+    | _PREPOSITIONS
+    | frozenset(
+        "and but or so then when while as if because after before since though also the".split()
+    )
+)
 # A speaker made only of these words names nobody in particular.
 _VAGUE = _DETERMINERS | TITLE_WORDS | _PRONOUNS
 
@@ -651,7 +659,8 @@ class ActorTable:
             if key in TITLE_WORDS and key not in _DETERMINERS:
                 return True
             if (
-                before[:1].isupper()
+                key not in _FUNCTION_WORDS
+                and before[:1].isupper()
                 and before[1:].islower()
                 and before.isalpha()
                 and key not in _ORG_WORDS

@@ -510,7 +510,11 @@ def _scan(text: str, published: date | None) -> list[_Found]:
     for m, handler in candidates:
         if m.start() < taken_until:
             continue
-        result = handler(_Ctx(m, text, published, bounds))
+        try:
+            result = handler(_Ctx(m, text, published, bounds))
+        except (OverflowError, ValueError):
+            # "within 99999999999 days": a date no calendar holds is no date.
+            continue
         if result is None:
             continue
         found.append(_Found(m.group(), m.span(), result[0], result[1]))

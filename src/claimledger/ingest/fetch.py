@@ -54,13 +54,19 @@ def check_url(url: str, *, allow_private: bool) -> None:
         raise IngestError(
             Code.E111, url, reason=f"scheme {parts.scheme or '(none)'!r} is not http(s)"
         )
-    host = parts.hostname
+    try:
+        host = parts.hostname
+        port = parts.port
+    except ValueError as exc:
+        raise IngestError(Code.E111, url, reason="malformed host or port") from exc
+    if any(ord(c) < 33 for c in url):
+        raise IngestError(Code.E111, url, reason="control or space characters in URL")
     if not host:
         raise IngestError(Code.E111, url, reason="no host")
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80))
     except (socket.gaierror, UnicodeError) as exc:
         raise IngestError(Code.E107, url, reason=f"cannot resolve host {host!r}") from exc
     for info in infos:
@@ -110,6 +116,8 @@ def fetch(url: str, *, options: FetchOptions) -> Fetched:
                         content=b"".join(chunks),
                         content_type=resp.headers.get("content-type", ""),
                     )
+            except (httpx.InvalidURL, UnicodeError) as exc:  # e.g. an empty IDNA label
+                raise IngestError(Code.E111, url, reason="malformed URL") from exc
             except httpx.TimeoutException as exc:
                 raise IngestError(
                     Code.E107, url, reason=f"timed out after {options.timeout:g}s"

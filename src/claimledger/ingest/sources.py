@@ -62,10 +62,11 @@ def parse_date(value: object, *, item: str) -> datetime | None:
     elif isinstance(value, str):
         try:
             dt = dateparser.isoparse(value.strip())
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, ArithmeticError):
             try:
                 dt = dateparser.parse(value.strip())
-            except (ValueError, OverflowError, TypeError) as exc:
+            # dateutil lets decimal and range errors through on odd input.
+            except (ValueError, OverflowError, ArithmeticError, TypeError) as exc:
                 raise IngestError(Code.E112, item, reason=repr(value[:60])) from exc
     else:
         raise IngestError(Code.E112, item, reason=f"{type(value).__name__} is not a date")
@@ -75,6 +76,15 @@ def parse_date(value: object, *, item: str) -> datetime | None:
         return dt.astimezone(UTC)
     except (OverflowError, ValueError) as exc:
         raise IngestError(Code.E112, item, reason=repr(str(value)[:60])) from exc
+
+
+def _storable(value: str) -> str:
+    """Replace lone surrogates (possible from JSON ``\\ud800`` escapes) so the text encodes as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def make_article(
@@ -92,6 +102,9 @@ def make_article(
     Raises:
         IngestError: E103 when the text is empty.
     """
+    text, title, url, outlet, byline = (
+        _storable(v) for v in (text, title or "", url or "", outlet or "", byline or "")
+    )
     clean = text.replace("\r\n", "\n").replace("\x00", "").strip()
     if not normalize_text(clean):
         raise IngestError(Code.E103, item)
@@ -143,7 +156,14 @@ def article_from_html(html: str, *, item: str, url: str | None, defaults: Defaul
     )
     if not extracted:
         raise IngestError(Code.E109, item)
-    meta = json.loads(extracted)
+    try:
+        meta = json.loads(extracted)
+    except json.JSONDecodeError:
+        # trafilatura can emit invalid JSON escapes (a combining mark after "\n").
+        text_only = trafilatura.extract(html, url=url, favor_recall=True)
+        if not text_only:
+            raise IngestError(Code.E109, item) from None
+        meta = {"text": text_only}
     tags = _meta_tags(html)
     text = meta.get("text") or meta.get("raw_text") or ""
     published = defaults.published
@@ -292,10 +312,14 @@ def read_warc(
                     yield art
                 except IngestError as exc:
                     yield _fail(exc)
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-            yield IngestFailure(
-                item=str(path), code="E110", reason=Code.E110.format(reason=str(exc)[:120])
-            )
+                except ValueError as exc:  # malformed HTTP headers inside the record
+                    yield IngestFailure(
+                        item=item, code="E110", reason=Code.E110.format(reason=type(exc).__name__)
+                    )
+        # warcio raises AttributeError on some malformed records (missing target URI).
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError) as exc:
+            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+            yield IngestFailure(item=str(path), code="E110", reason=Code.E110.format(reason=reason))
 
 
 def parse_feed(
@@ -310,7 +334,13 @@ def parse_feed(
 
     Teaser entries are completed by fetching their link when ``options`` allows network access.
     """
-    parsed = feedparser.parse(raw)
+    try:
+        parsed = feedparser.parse(raw)
+    except (ValueError, OverflowError, UnicodeError) as exc:  # e.g. &#x110000; in a feed
+        yield IngestFailure(
+            item=item, code="E106", reason=Code.E106.format(reason=type(exc).__name__)
+        )
+        return
     usable = [e for e in parsed.entries if e.get("content") or e.get("summary") or e.get("link")]
     if not usable:
         reason = str(parsed.get("bozo_exception") or "no entries")[:120]

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from claimledger.config import DedupConfig
+from claimledger.errors import StoreError
 from claimledger.ingest.dedup import (
     canonical_url,
     detect_agency,
@@ -107,29 +108,71 @@ def store_articles(
         if outlet_actor is not None and article.outlet:
             found = outlet_actor(article.outlet)
             actor_id = found.id if found is not None else None
-        with ledger.session() as session:
-            existing = ledger.article_exists(session, article.id, canon)
-            if existing is not None:
-                origin_id = ledger.minhashes(session, [existing])[existing][1]
-                yield Stored(article=replace(article, id=existing, origin_id=origin_id), new=False)
-                continue
-            origin = assign_origin(
-                ledger,
-                session,
-                article,
-                sig=sig,
-                buckets=buckets,
-                config=config,
-                agency=agency,
-                agencies=agencies,
-            )
-            ledger.add_article(
-                session,
-                article,
-                canonical_url=canon,
-                minhash=signature_bytes(sig),
-                buckets=buckets,
-                origin=origin,
-                outlet_actor_id=actor_id,
-            )
-        yield Stored(article=replace(article, origin_id=origin.id), new=True)
+        for attempt in range(_ATTEMPTS):
+            try:
+                stored = _store_one(
+                    ledger,
+                    article,
+                    canon=canon,
+                    sig=sig,
+                    buckets=buckets,
+                    config=config,
+                    agency=agency,
+                    agencies=agencies,
+                    actor_id=actor_id,
+                )
+                break
+            except StoreError as exc:
+                # Another writer stored the same article or outlet between our
+                # check and our insert: retry, and the check now finds it.
+                if not _is_conflict(exc) or attempt == _ATTEMPTS - 1:
+                    raise
+        yield stored
+
+
+_ATTEMPTS = 3
+
+
+def _is_conflict(exc: StoreError) -> bool:
+    low = exc.reason.lower()
+    return "duplicate key" in low or "unique constraint" in low
+
+
+def _store_one(
+    ledger: Ledger,
+    article: Article,
+    *,
+    canon: str | None,
+    sig: NDArray[np.uint32],
+    buckets: list[tuple[int, str]],
+    config: DedupConfig,
+    agency: str | None,
+    agencies: dict[str, str] | None,
+    actor_id: str | None,
+) -> Stored:
+    """One article in one transaction: duplicate check, origin, row and LSH buckets."""
+    with ledger.session() as session:
+        existing = ledger.article_exists(session, article.id, canon)
+        if existing is not None:
+            origin_id = ledger.minhashes(session, [existing])[existing][1]
+            return Stored(article=replace(article, id=existing, origin_id=origin_id), new=False)
+        origin = assign_origin(
+            ledger,
+            session,
+            article,
+            sig=sig,
+            buckets=buckets,
+            config=config,
+            agency=agency,
+            agencies=agencies,
+        )
+        ledger.add_article(
+            session,
+            article,
+            canonical_url=canon,
+            minhash=signature_bytes(sig),
+            buckets=buckets,
+            origin=origin,
+            outlet_actor_id=actor_id,
+        )
+    return Stored(article=replace(article, origin_id=origin.id), new=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -36,7 +37,7 @@ from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
 from claimledger.records import Actor, Article, Attribution, Claim, Link, Statement, hash_id
 from claimledger.store.ledger import Ledger
-from claimledger.store.models import ArticleRow, ClaimRow, OriginRow, OutletRow
+from claimledger.store.models import MEMBER_KEY_BASE, ArticleRow, ClaimRow, OriginRow, OutletRow
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ DIM = 384
 # Unattributed sentences shorter than this many words are not considered.
 _MIN_WORDS = 6
 _SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
+# "TARSK, 4 March (VNA) — ", "MOSCOW (Reuters) - ": a dateline is not part of a claim.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,40}(?:,[^()\n—–-]{1,30})?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+"
+)
 _ATTR_HINT = re.compile(r"\b(said|says|told|according to|stated|claimed|announced|added)\b", re.I)
 
 
@@ -260,6 +265,8 @@ def open_index(ledger: Ledger) -> Any:
     from claimledger.link.index import VectorIndex
 
     index = VectorIndex.open(index_path(ledger), DIM)
+    if index.matches(np.asarray(ledger.claim_keys(), dtype=np.int64)):
+        return index
     keys, raws, _ = ledger.claim_vectors()
     if not index.matches(np.asarray(keys, dtype=np.int64)):
         vecs = (
@@ -293,6 +300,18 @@ class StoreCandidates:
         return self._cache[key]
 
 
+def claimant_name(st: Statement, article: Article, table: Any) -> str | None:
+    """Who makes the claim, as people name them: the actor's canonical name when the
+    speaker resolved to a known actor, else the speaker as written; the outlet
+    for its own sentences."""
+    if not st.attributed:
+        return article.outlet
+    actor = table.get(st.actor_id) if st.actor_id else None
+    if actor is not None and actor.id != "unknown" and not actor.id.startswith("auto:"):
+        return str(actor.name)
+    return st.speaker
+
+
 def _vec(raw: bytes) -> NDArray[np.float32]:
     return np.frombuffer(raw, dtype=np.float32)
 
@@ -307,20 +326,20 @@ def link_analysed(
 ) -> ProcessReport:
     """Store statements, link them to claims (opening claims as needed), classify stances.
 
-    Articles are taken in (published, id) order. Each article is one transaction.
+    Articles are taken in (published, id) order; each article is one transaction.
+    Within an article: every statement with a vector is matched against the
+    index; matches get a stance in one batch, and a match the stance model
+    calls ``unrelated`` is dropped; statements left unmatched open a claim when
+    check-worthy.
     """
-    from claimledger.link.linker import ClaimCandidate, canonical_text, link_statement
-    from claimledger.stance.predict import predict_stance
-
     report = ProcessReport()
     index = index if index is not None else open_index(ledger)
     lookup = StoreCandidates(ledger)
-    threshold = config.checkworthy.threshold
+    table = actor_table(config.extract.actors_file)
     ordered = sorted(
         analysed,
         key=lambda a: (a.article.published or datetime.min.replace(tzinfo=UTC), a.article.id),
     )
-    table = actor_table(config.extract.actors_file)
     for an in ordered:
         art = an.article
         if an.actors:
@@ -329,90 +348,198 @@ def link_analysed(
             for actor in an.actors:
                 if table.get(actor.id) is None:
                     table.add(actor)
-        pending: list[
-            tuple[Statement, str, float, str]
-        ] = []  # stmt, claim id, similarity, claim text
-        new_keys: list[tuple[int, bytes]] = []
         with ledger.session() as session:
+            ledger.lock_linking(session)
             row = session.get(ArticleRow, art.id)
             if row is None or row.processed:
                 continue
+            _catch_up(index, ledger, session)
             report.statements += ledger.put_statements(session, an.statements)
-            for st in an.statements:
-                raw = an.vectors.get(st.id)
-                if raw is None:
-                    continue
-                ents = frozenset(an.entities.get(st.id, ()))
-                when = st.time_resolved or (art.published.date() if art.published else None)
-                decision = link_statement(
-                    st.content_text,
-                    _vec(raw),
-                    actor_id=st.actor_id,
-                    entities=ents,
-                    date=when,
-                    index=index,
-                    candidates=lookup,
-                    k=config.link.k,
-                    threshold=config.link.threshold,
-                )
-                if decision.claim_id is not None:
-                    cand = lookup.get(decision.key) if decision.key is not None else None
-                    pending.append(
-                        (st, decision.claim_id, decision.similarity, cand.text if cand else "")
+            matched, unmatched = _match_statements(an, index=index, lookup=lookup, config=config)
+            unmatched += _link_reports(
+                an,
+                matched,
+                ledger=ledger,
+                session=session,
+                index=index,
+                lookup=lookup,
+                report=report,
+            )
+            for st in sorted(unmatched, key=lambda x: (x.content[0], x.id)):
+                if (st.checkworthiness or 0.0) >= config.checkworthy.threshold:
+                    _open_claim(
+                        an,
+                        st,
+                        ledger=ledger,
+                        session=session,
+                        index=index,
+                        lookup=lookup,
+                        table=table,
+                        report=report,
                     )
-                    continue
-                if (st.checkworthiness or 0.0) < threshold:
-                    continue
-                claim = Claim(
-                    id=hash_id(st.id, prefix="c"),
-                    text=canonical_text(st.content_text),
-                    first_seen=art.published,
-                    claimant_name=st.speaker or (art.outlet if not st.attributed else None),
-                    claimant_actor_id=st.actor_id,
-                    resolution_date=an.resolution.get(st.id),
-                    first_statement_id=st.id,
-                )
-                key = ledger.put_claim(session, claim, vector=raw, entities=sorted(ents))
-                new_keys.append((key, raw))
-                index.add(np.asarray([key], dtype=np.int64), _vec(raw).reshape(1, -1))
-                lookup.put(key, ClaimCandidate.from_claim(claim, entities=ents))
-                report.claims += 1
-                link = Link(
-                    id=hash_id(claim.id, st.id, prefix="l"),
-                    claim_id=claim.id,
-                    article_id=art.id,
-                    stance="supports",
-                    confidence=1.0,
-                    similarity=1.0,
-                    statement_id=st.id,
-                    role="assertion",
-                )
-                report.links += int(ledger.put_link(session, link))
-            if pending:
-                stances = predict_stance([(text, st.content_text) for st, _, _, text in pending])
-                for (st, claim_id, sim, _), (stance, conf) in zip(pending, stances, strict=True):
-                    link = Link(
-                        id=hash_id(claim_id, st.id, prefix="l"),
-                        claim_id=claim_id,
-                        article_id=art.id,
-                        stance=stance,
-                        confidence=float(conf),
-                        similarity=float(sim),
-                        statement_id=st.id,
-                        role="report",
-                    )
-                    report.links += int(ledger.put_link(session, link))
-                    session.execute(
-                        update(ClaimRow).where(ClaimRow.id == claim_id).values(dirty=True)
-                    )
-                    if st.id in an.resolution:
-                        ledger.set_resolution_date(session, claim_id, an.resolution[st.id])
             ledger.mark_processed(session, art.id)
         report.articles += 1
         if progress:
             progress("linked", report.articles)
     index.save()
     return report
+
+
+# How far each open index has caught up with the store: (claim key, member id).
+_SEEN: weakref.WeakKeyDictionary[Any, tuple[int, int]] = weakref.WeakKeyDictionary()
+
+
+def _catch_up(index: Any, ledger: Ledger, session: Any) -> None:
+    """Add to the in-memory index the vectors other writers committed since it was loaded."""
+    seen = _SEEN.get(index)
+    if seen is None:
+        keys = [int(k) for k in index.keys()]
+        seen = (
+            max([0] + [k for k in keys if k < MEMBER_KEY_BASE]),
+            max([0] + [k - MEMBER_KEY_BASE for k in keys if k >= MEMBER_KEY_BASE]),
+        )
+    keys, raws, top_claim, top_member = ledger.vectors_after(session, *seen)
+    fresh = [(k, r) for k, r in zip(keys, raws, strict=True) if k not in index]
+    if fresh:
+        vecs = np.frombuffer(b"".join(r for _, r in fresh), dtype=np.float32).reshape(-1, DIM)
+        index.add(np.asarray([k for k, _ in fresh], dtype=np.int64), vecs)
+    _SEEN[index] = (top_claim, top_member)
+
+
+# A linked statement becomes a further way into its claim only when it is a
+# close paraphrase: looser members would let claims drift into their neighbours.
+MEMBER_SIMILARITY = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    statement: Statement
+    claim_id: str
+    key: int | None
+    similarity: float
+    claim_text: str
+
+
+def _match_statements(
+    an: Analysed, *, index: Any, lookup: StoreCandidates, config: Config
+) -> tuple[list[_Match], list[Statement]]:
+    from claimledger.link.linker import link_statement
+
+    matched: list[_Match] = []
+    unmatched: list[Statement] = []
+    art = an.article
+    for st in an.statements:
+        raw = an.vectors.get(st.id)
+        if raw is None:
+            continue
+        decision = link_statement(
+            st.content_text,
+            _vec(raw),
+            actor_id=st.actor_id,
+            entities=frozenset(an.entities.get(st.id, ())),
+            date=st.time_resolved or (art.published.date() if art.published else None),
+            index=index,
+            candidates=lookup,
+            k=config.link.k,
+            threshold=config.link.threshold,
+        )
+        if decision.claim_id is None:
+            unmatched.append(st)
+            continue
+        cand = lookup.get(decision.key) if decision.key is not None else None
+        text = cand.text if cand is not None else ""
+        matched.append(
+            _Match(st, decision.claim_id, decision.key, float(decision.similarity), text)
+        )
+    return matched, unmatched
+
+
+def _link_reports(
+    an: Analysed,
+    matched: list[_Match],
+    *,
+    ledger: Ledger,
+    session: Any,
+    index: Any,
+    lookup: StoreCandidates,
+    report: ProcessReport,
+) -> list[Statement]:
+    """Write report links with their stances; return statements the stance model found unrelated."""
+    from claimledger.stance.predict import predict_stance
+
+    if not matched:
+        return []
+    stances = predict_stance([(m.claim_text, m.statement.content_text) for m in matched])
+    unrelated: list[Statement] = []
+    for m, (stance, conf) in zip(matched, stances, strict=True):
+        st = m.statement
+        if stance == "unrelated":
+            unrelated.append(st)
+            continue
+        link = Link(
+            id=hash_id(m.claim_id, st.id, prefix="l"),
+            claim_id=m.claim_id,
+            article_id=an.article.id,
+            stance=stance,
+            confidence=float(conf),
+            similarity=m.similarity,
+            statement_id=st.id,
+            role="report",
+        )
+        report.links += int(ledger.put_link(session, link))
+        session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
+        if st.id in an.resolution:
+            ledger.set_resolution_date(session, m.claim_id, an.resolution[st.id])
+        if m.similarity >= MEMBER_SIMILARITY:
+            raw = an.vectors[st.id]
+            member = ledger.add_member(session, m.claim_id, st.id, raw)
+            cand = lookup.get(m.key) if m.key is not None else None
+            if member is not None and cand is not None:
+                index.add(np.asarray([member], dtype=np.int64), _vec(raw).reshape(1, -1))
+                lookup.put(member, cand)
+    return unrelated
+
+
+def _open_claim(
+    an: Analysed,
+    st: Statement,
+    *,
+    ledger: Ledger,
+    session: Any,
+    index: Any,
+    lookup: StoreCandidates,
+    table: Any,
+    report: ProcessReport,
+) -> None:
+    from claimledger.link.linker import ClaimCandidate, canonical_text
+
+    art = an.article
+    raw = an.vectors[st.id]
+    ents = frozenset(an.entities.get(st.id, ()))
+    claim = Claim(
+        id=hash_id(st.id, prefix="c"),
+        text=canonical_text(_DATELINE.sub("", st.content_text)),
+        first_seen=art.published,
+        claimant_name=claimant_name(st, art, table),
+        claimant_actor_id=st.actor_id,
+        resolution_date=an.resolution.get(st.id),
+        first_statement_id=st.id,
+    )
+    key = ledger.put_claim(session, claim, vector=raw, entities=sorted(ents))
+    index.add(np.asarray([key], dtype=np.int64), _vec(raw).reshape(1, -1))
+    lookup.put(key, ClaimCandidate.from_claim(claim, entities=ents))
+    report.claims += 1
+    link = Link(
+        id=hash_id(claim.id, st.id, prefix="l"),
+        claim_id=claim.id,
+        article_id=art.id,
+        stance="supports",
+        confidence=1.0,
+        similarity=1.0,
+        statement_id=st.id,
+        role="assertion",
+    )
+    report.links += int(ledger.put_link(session, link))
 
 
 # -- verdicts ------------------------------------------------------------------------------------
@@ -449,7 +576,7 @@ def claim_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[A
     from claimledger.verify.evidence import evidence_from_records
 
     out: dict[str, list[Any]] = {cid: [] for cid in claim_ids}
-    links = [lk for cid in claim_ids for lk in ledger.links(claim_id=cid)]
+    links = ledger.links(claim_ids=claim_ids)
     if not links:
         return out
     arts = {a.id: a for a in ledger.articles(ids=sorted({lk.article_id for lk in links}))}
@@ -457,17 +584,22 @@ def claim_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[A
         s.id: s
         for s in ledger.statements(ids=sorted({lk.statement_id for lk in links if lk.statement_id}))
     }
+    origin_ids = sorted({a.origin_id for a in arts.values() if a.origin_id})
     with ledger.session() as s:
         outlets = {
             r.name: Outlet(id=r.id, name=r.name, actor_id=r.actor_id)
             for r in s.scalars(select(OutletRow))
         }
-        first_of_origin = dict(s.execute(select(OriginRow.id, OriginRow.first_article_id)).all())
-        first_outlet = dict(
+        first_of_origin: dict[str, str] = dict(
             s.execute(
-                select(ArticleRow.id, OutletRow.name).join(
-                    OutletRow, OutletRow.id == ArticleRow.outlet_id
-                )
+                select(OriginRow.id, OriginRow.first_article_id).where(OriginRow.id.in_(origin_ids))
+            ).all()
+        )
+        first_outlet: dict[str, str] = dict(
+            s.execute(
+                select(ArticleRow.id, OutletRow.name)
+                .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+                .where(ArticleRow.id.in_(sorted(set(first_of_origin.values()))))
             ).all()
         )
     for lk in links:
@@ -503,6 +635,7 @@ def recompute(
             claim, evidence[cid], policy=policy, affiliations=actors, now=now, parties=parties
         )
         with ledger.session() as session:
+            ledger.lock_linking(session)  # concurrent writers may recompute the same claim
             fresh.extend(ledger.replace_history(session, cid, events))
             session.execute(update(ClaimRow).where(ClaimRow.id == cid).values(dirty=False))
     return fresh

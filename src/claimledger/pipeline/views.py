@@ -121,7 +121,7 @@ def explain_claim(ledger: Ledger, claim_id: str, *, config: Config) -> str:
     return explain_text(c, a, ev, ledger.history(c.id))
 
 
-def extract_files(files: Sequence[Path]) -> Iterator[dict[str, Any]]:
+def extract_files(files: Sequence[Path], *, actors_file: str = "") -> Iterator[dict[str, Any]]:
     """The attributions of each file (``claimledger extract``), or ``{"error": ...}`` per bad file."""
     from claimledger.extract.attribution import attribution_records, extract_texts
     from claimledger.pipeline.process import actor_table
@@ -140,6 +140,6 @@ def extract_files(files: Sequence[Path]) -> Iterator[dict[str, Any]]:
             yield {"error": str(IngestError(Code.E101, str(path), reason=exc.strerror or str(exc)))}
         except ClaimledgerError as exc:
             yield {"error": str(exc)}
-    actors = actor_table("")
+    actors = actor_table(actors_file)
     for name, text, attrs in zip(names, texts, extract_texts(texts, actors=actors), strict=True):
         yield attribution_records(name, text, attrs)

@@ -16,10 +16,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimledger.config import redact_url as _redact
+from claimledger.config import scrub_secrets as _scrub
 from claimledger.errors import Code, NotFound, StoreError
 from claimledger.records import (
     Actor,
@@ -33,8 +35,10 @@ from claimledger.records import (
     StatusEvent,
 )
 from claimledger.store.models import (
+    MEMBER_KEY_BASE,
     ActorRow,
     ArticleRow,
+    ClaimMemberRow,
     ClaimRow,
     FeedEntryRow,
     IngestFailureRow,
@@ -55,19 +59,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _redact(url: str) -> str:
-    """Hide a password in a database URL before it reaches a message."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
-
-
-def store_error(exc: BaseException, item: str) -> StoreError:
-    """Translate a database exception into a coded, one-line store error."""
+def store_error(exc: BaseException, url: str) -> StoreError:
+    """Translate a database exception into a coded, one-line store error without secrets."""
+    item = _redact(url)
     text = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+    text = _scrub(text, url)
     low = text.lower()
     if "disk is full" in low or "no space" in low or "disk i/o" in low:
         return StoreError(Code.E304, item, reason=text)
@@ -222,9 +218,9 @@ class Ledger:
             ledger = cls(url)
             migrate(ledger.engine)
         except (DBAPIError, OSError) as exc:
-            err = store_error(exc, _redact(url))
+            err = store_error(exc, url)
             if err.code is Code.E302:
-                err = StoreError(Code.E301, _redact(url), reason=err.reason)
+                err = StoreError(Code.E301, err.item, reason=err.reason)
             raise err from exc
         return ledger
 
@@ -244,7 +240,7 @@ class Ledger:
             session.commit()
         except DBAPIError as exc:
             session.rollback()
-            raise store_error(exc, _redact(self.url)) from exc
+            raise store_error(exc, self.url) from exc
         except BaseException:
             session.rollback()
             raise
@@ -283,14 +279,15 @@ class Ledger:
         """Article ids sharing at least one LSH bucket with the given signature."""
         if not buckets:
             return []
-        conds = [(LshBandRow.band == b) & (LshBandRow.bucket == h) for b, h in buckets]
-        ids: set[str] = set()
-        # Chunk the OR so that very large band counts stay within SQL limits.
-        for i in range(0, len(conds), 64):
-            ids.update(
-                session.scalars(select(LshBandRow.article_id).where(or_(*conds[i : i + 64])))
+        # Buckets are unique hashes; the band check is done in Python, which
+        # keeps the SQL one indexed IN over a single column.
+        wanted = set(buckets)
+        rows = session.execute(
+            select(LshBandRow.band, LshBandRow.bucket, LshBandRow.article_id).where(
+                LshBandRow.bucket.in_(sorted({b for _, b in buckets}))
             )
-        return sorted(ids)
+        ).all()
+        return sorted({r[2] for r in rows if (r[0], r[1]) in wanted})
 
     def minhashes(
         self, session: Session, ids: Sequence[str]
@@ -329,7 +326,10 @@ class Ledger:
                 )
             )
         else:
-            row.size += 1
+            # An SQL increment: two writers adding copies at once must not lose one.
+            session.execute(
+                update(OriginRow).where(OriginRow.id == origin.id).values(size=OriginRow.size + 1)
+            )
             if origin.agency and not row.agency:
                 row.agency = origin.agency
         session.flush()
@@ -351,8 +351,11 @@ class Ledger:
             )
         )
         session.flush()
-        for band, bucket in buckets:
-            session.add(LshBandRow(band=band, bucket=bucket, article_id=article.id))
+        if buckets:  # an empty parameter list would insert one row of NULLs
+            session.execute(
+                insert(LshBandRow.__table__),
+                [{"band": b, "bucket": h, "article_id": article.id} for b, h in buckets],
+            )
 
     def _outlet_names(self, session: Session) -> dict[str, str]:
         return {r.id: r.name for r in session.scalars(select(OutletRow))}
@@ -476,6 +479,48 @@ class Ledger:
     # -- actors ----------------------------------------------------------------------------------
 
     def upsert_actors(self, actors: Iterable[Actor]) -> None:
+        """Insert or update actors; safe against a concurrent writer inserting the same ids."""
+        batch = list(actors)
+        for attempt in range(3):
+            try:
+                self._upsert_actors(batch)
+                return
+            except StoreError as exc:
+                low = exc.reason.lower()
+                if attempt == 2 or ("duplicate key" not in low and "unique constraint" not in low):
+                    raise
+
+    def lock_linking(self, session: Session) -> None:
+        """Serialise linking across processes sharing a server database.
+
+        Whether a statement opens a claim depends on the claims before it, so
+        concurrent writers take turns per article (a transaction-scoped
+        advisory lock); SQLite's single writer lock already serialises them.
+        """
+        if self.dialect == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+
+    def vectors_after(
+        self, session: Session, claim_key: int, member_id: int
+    ) -> tuple[list[int], list[bytes], int, int]:
+        """Index keys and vectors added since the given claim key and member id (by any writer)."""
+        rows = session.execute(
+            select(ClaimRow.key, ClaimRow.vector)
+            .where(ClaimRow.key > claim_key, ClaimRow.vector.is_not(None))
+            .order_by(ClaimRow.key)
+        ).all()
+        members = session.execute(
+            select(ClaimMemberRow.id, ClaimMemberRow.vector)
+            .where(ClaimMemberRow.id > member_id)
+            .order_by(ClaimMemberRow.id)
+        ).all()
+        keys = [r[0] for r in rows] + [MEMBER_KEY_BASE + m[0] for m in members]
+        raws = [r[1] or b"" for r in rows] + [m[1] for m in members]
+        top_claim = max([claim_key] + [r[0] for r in rows])
+        top_member = max([member_id] + [m[0] for m in members])
+        return keys, raws, top_claim, top_member
+
+    def _upsert_actors(self, actors: list[Actor]) -> None:
         with self.session() as s:
             for a in actors:
                 s.merge(
@@ -621,7 +666,10 @@ class Ledger:
         with self.session() as s:
             row = s.get(ClaimRow, claim_id)
             if row is None:
-                row = s.scalars(select(ClaimRow).where(ClaimRow.id.startswith(claim_id))).first()
+                # A unique prefix is enough; an ambiguous one finds nothing.
+                prefix = select(ClaimRow).where(ClaimRow.id.startswith(claim_id, autoescape=True))
+                found = s.scalars(prefix.limit(2)).all()
+                row = found[0] if len(found) == 1 else None
             if row is None:
                 raise NotFound(Code.E501, f"claim {claim_id}")
             return _claim(row)
@@ -647,16 +695,17 @@ class Ledger:
         offset: int = 0,
     ) -> list[Claim]:
         """Claims matching the filters, oldest first. Filters are bound parameters."""
+        if any("\x00" in f for f in (text, actor, status) if f):
+            return []  # no stored value holds NUL; SQLite's LIKE stops at it, PostgreSQL refuses it
         with self.session() as s:
             q = select(ClaimRow)
             if status:
                 q = q.where(ClaimRow.status == status)
             if actor:
-                like = f"%{actor.lower()}%"
                 q = q.where(
                     or_(
                         ClaimRow.claimant_actor_id == actor,
-                        func.lower(ClaimRow.claimant_name).like(like),
+                        func.lower(ClaimRow.claimant_name).contains(actor.lower(), autoescape=True),
                     )
                 )
             if since:
@@ -664,7 +713,7 @@ class Ledger:
             if until:
                 q = q.where(ClaimRow.first_seen <= until)
             if text:
-                q = q.where(func.lower(ClaimRow.text).like(f"%{text.lower()}%"))
+                q = q.where(func.lower(ClaimRow.text).contains(text.lower(), autoescape=True))
             if tracked is not None:
                 q = q.where(ClaimRow.tracked.is_(tracked))
             if ids is not None:
@@ -675,23 +724,68 @@ class Ledger:
                 q = q.limit(limit)
             return [_claim(r) for r in s.scalars(q)]
 
+    def add_member(
+        self, session: Session, claim_id: str, statement_id: str, vector: bytes
+    ) -> int | None:
+        """Add a statement's vector as a further way into a claim; returns its new index key.
+
+        Returns None when the statement already stands for the claim.
+        """
+        exists = session.scalar(
+            select(ClaimMemberRow.id).where(
+                ClaimMemberRow.claim_id == claim_id, ClaimMemberRow.statement_id == statement_id
+            )
+        )
+        if exists is not None:
+            return None
+        row = ClaimMemberRow(claim_id=claim_id, statement_id=statement_id, vector=vector)
+        session.add(row)
+        session.flush()
+        return MEMBER_KEY_BASE + row.id
+
+    def claim_keys(self) -> list[int]:
+        """Index keys of every vector standing for a claim (no vectors read)."""
+        with self.session() as s:
+            own = s.scalars(select(ClaimRow.key).where(ClaimRow.vector.is_not(None))).all()
+            members = s.scalars(select(ClaimMemberRow.id)).all()
+        return sorted([*own, *(MEMBER_KEY_BASE + m for m in members)])
+
     def claim_vectors(self) -> tuple[list[int], list[bytes], list[str]]:
-        """Keys, raw float32 vectors and ids of every claim with a vector."""
+        """Index keys, raw float32 vectors and claim ids of every vector standing for a claim."""
         with self.session() as s:
             rows = s.execute(
                 select(ClaimRow.key, ClaimRow.vector, ClaimRow.id)
                 .where(ClaimRow.vector.is_not(None))
                 .order_by(ClaimRow.key)
             ).all()
-            return [r[0] for r in rows], [r[1] or b"" for r in rows], [r[2] for r in rows]
+            members = s.execute(
+                select(ClaimMemberRow.id, ClaimMemberRow.vector, ClaimMemberRow.claim_id).order_by(
+                    ClaimMemberRow.id
+                )
+            ).all()
+            keys = [r[0] for r in rows] + [MEMBER_KEY_BASE + m[0] for m in members]
+            raws = [r[1] or b"" for r in rows] + [m[1] for m in members]
+            ids = [r[2] for r in rows] + [m[2] for m in members]
+            return keys, raws, ids
 
     def claims_by_key(self, keys: Sequence[int]) -> dict[int, tuple[Claim, list[str]]]:
-        """Claims (and their linking entities) by index key."""
+        """Claims (and their linking entities) by index key (claim keys and member keys)."""
         if not keys:
             return {}
+        own = [int(k) for k in keys if k < MEMBER_KEY_BASE]
+        member = [int(k) - MEMBER_KEY_BASE for k in keys if k >= MEMBER_KEY_BASE]
+        out: dict[int, tuple[Claim, list[str]]] = {}
         with self.session() as s:
-            rows = s.scalars(select(ClaimRow).where(ClaimRow.key.in_(list(keys))))
-            return {r.key: (_claim(r), list(r.entities)) for r in rows}
+            if own:
+                for r in s.scalars(select(ClaimRow).where(ClaimRow.key.in_(own))):
+                    out[r.key] = (_claim(r), list(r.entities))
+            if member:
+                q = select(ClaimMemberRow.id, ClaimRow).join(
+                    ClaimRow, ClaimRow.id == ClaimMemberRow.claim_id
+                )
+                for mid, r in s.execute(q.where(ClaimMemberRow.id.in_(member))).all():
+                    out[MEMBER_KEY_BASE + mid] = (_claim(r), list(r.entities))
+        return out
 
     def put_link(self, session: Session, link: Link) -> bool:
         """Insert a link if new; returns whether it was new."""
@@ -712,11 +806,19 @@ class Ledger:
         session.flush()
         return True
 
-    def links(self, *, claim_id: str | None = None, article_id: str | None = None) -> list[Link]:
+    def links(
+        self,
+        *,
+        claim_id: str | None = None,
+        article_id: str | None = None,
+        claim_ids: Sequence[str] | None = None,
+    ) -> list[Link]:
         with self.session() as s:
             q = select(LinkRow)
             if claim_id:
                 q = q.where(LinkRow.claim_id == claim_id)
+            if claim_ids is not None:
+                q = q.where(LinkRow.claim_id.in_(list(claim_ids)))
             if article_id:
                 q = q.where(LinkRow.article_id == article_id)
             return [_link(r) for r in s.scalars(q.order_by(LinkRow.claim_id, LinkRow.id))]

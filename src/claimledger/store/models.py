@@ -89,7 +89,7 @@ class LshBandRow(Base):
 
     __tablename__ = "lsh_bands"
     band: Mapped[int] = mapped_column(Integer, primary_key=True)
-    bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
 
 
@@ -144,6 +144,27 @@ class ClaimRow(Base):
     # Set in the transaction that adds a link; cleared when the status is
     # recomputed, so a run killed in between recomputes on resume.
     dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class ClaimMemberRow(Base):
+    """A further statement vector standing for a claim in the vector index.
+
+    A claim is found through any statement linked to it, not only through the
+    statement that opened it: "no sign that troops are pulling back" is far
+    from a long canonical text but close to a shorter report of the same
+    proposition. Index keys of members are ``MEMBER_KEY_BASE + id``, apart
+    from the claims' own keys.
+    """
+
+    __tablename__ = "claim_members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    statement_id: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    __table_args__ = (UniqueConstraint("claim_id", "statement_id"),)
+
+
+MEMBER_KEY_BASE = 1 << 40
 
 
 class LinkRow(Base):

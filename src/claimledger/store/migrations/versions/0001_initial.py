@@ -133,6 +133,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_articles_published"), ["published"], unique=False)
 
     op.create_table(
+        "claim_members",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("claim_id", sa.String(length=64), nullable=False),
+        sa.Column("statement_id", sa.String(length=64), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["claim_id"],
+            ["claims.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("claim_id", "statement_id"),
+    )
+    with op.batch_alter_table("claim_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_claim_members_claim_id"), ["claim_id"], unique=False)
+
+    op.create_table(
         "status_events",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("claim_id", sa.String(length=64), nullable=False),
@@ -177,6 +193,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("band", "bucket", "article_id"),
     )
+    with op.batch_alter_table("lsh_bands", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_lsh_bands_bucket"), ["bucket"], unique=False)
+
     op.create_table(
         "statements",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -251,6 +270,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_statements_actor_id"))
 
     op.drop_table("statements")
+    with op.batch_alter_table("lsh_bands", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_lsh_bands_bucket"))
+
     op.drop_table("lsh_bands")
     op.drop_table("watchlist")
     with op.batch_alter_table("status_events", schema=None) as batch_op:
@@ -258,6 +280,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_status_events_at"))
 
     op.drop_table("status_events")
+    with op.batch_alter_table("claim_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_claim_members_claim_id"))
+
+    op.drop_table("claim_members")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_articles_published"))
         batch_op.drop_index(batch_op.f("ix_articles_origin_id"))

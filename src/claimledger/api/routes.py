@@ -1,0 +1,488 @@
+"""The JSON API under ``/api/``: thin handlers over the library.
+
+Every list takes ``limit`` (1..``api.max_page_size``, default
+``api.page_size``) and ``offset`` and answers ``{"items", "limit", "offset",
+"total", "next"}``; ``total`` is given when it is cheap (unfiltered lists),
+``next`` is the URL of the next page or null. Write endpoints depend on
+:func:`claimledger.api.auth.require_token`.
+
+No ``from __future__ import annotations`` here: FastAPI must evaluate the
+annotations that use the per-app aliases (``Limit``...) defined in
+:func:`api_router`.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from claimledger.api.auth import require_token
+from claimledger.api.errors import ERROR_RESPONSES
+from claimledger.api.paths import check_sources
+from claimledger.api.queries import ClaimFilters, Page, as_utc, claim_page
+from claimledger.api.state import AppState, get_state
+from claimledger.config import Config
+from claimledger.errors import Code, NotFound
+from claimledger.store.ledger import Ledger
+
+# Ids are content hashes with a one-letter prefix; anything else cannot exist.
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+USER_PATTERN = r"^[A-Za-z0-9_.@-]{1,120}$"
+StatusName = Literal["unverified", "corroborated", "contested", "refuted", "retracted"]
+ExportFormat = Literal["claimreview", "provenance", "csv", "jsonl"]
+EXPORT_TYPES = {
+    "claimreview": "application/ld+json",
+    "provenance": "application/x-ndjson",
+    "jsonl": "application/x-ndjson",
+    "csv": "text/csv; charset=utf-8",
+}
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def _iso_only(value: object) -> object:
+    # Pydantic's lax mode reads "0.5" as a Unix time; a date filter must look like a date.
+    if (
+        isinstance(value, str)
+        and not value[:4].isdigit()
+        or isinstance(value, str)
+        and value.count("-") < 2
+    ):
+        raise ValueError("expected an ISO 8601 date or date-time such as 2025-03-05T09:00:00Z")
+    return value
+
+
+When = Annotated[datetime | None, BeforeValidator(_iso_only)]
+
+
+class PageOut(BaseModel):
+    """One page of a list."""
+
+    items: list[dict[str, Any]]
+    limit: int
+    offset: int
+    total: int | None = Field(description="Number of items in the whole list, when cheap to count")
+    next: str | None = Field(description="URL of the next page, null on the last page")
+
+
+class IngestIn(BaseModel):
+    """Sources to ingest: files or folders inside ``[ingest] allowed_dirs``, or http(s) URLs."""
+
+    model_config = ConfigDict(extra="forbid")
+    sources: list[Annotated[str, Field(min_length=1, max_length=4000)]] = Field(
+        min_length=1, max_length=100
+    )
+    outlet: Annotated[str, Field(max_length=300)] | None = None
+    published: datetime | None = None
+    analyse: bool = True
+
+
+class FailureOut(BaseModel):
+    item: str
+    code: str
+    reason: str
+
+
+class IngestOut(BaseModel):
+    added: list[str]
+    duplicates: list[str]
+    failures: list[FailureOut]
+    statements: int
+    claims: int
+
+
+class TrackIn(BaseModel):
+    """A claim registered by hand."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=5000)
+    claimant: Annotated[str, Field(max_length=300)] | None = None
+    when: datetime | None = None
+
+
+class WatchOut(BaseModel):
+    user: str
+    claim: str
+    watching: bool
+
+
+def page_out(request: Request, page: Page) -> PageOut:
+    """A :class:`Page` with the URL of the next page."""
+    nxt = None
+    if page.has_more:
+        nxt = str(
+            request.url.include_query_params(limit=page.limit, offset=page.offset + page.limit)
+        )
+    return PageOut(
+        items=page.items, limit=page.limit, offset=page.offset, total=page.total, next=nxt
+    )
+
+
+def _slice(rows: list[dict[str, Any]], limit: int, offset: int) -> Page:
+    return Page(
+        items=rows[offset : offset + limit],
+        limit=limit,
+        offset=offset,
+        has_more=len(rows) > offset + limit,
+        total=len(rows),
+    )
+
+
+def _claim_detail(ledger: Ledger, config: Config, claim_id: str) -> dict[str, Any]:
+    from claimledger.pipeline.views import claim_views
+
+    claim = ledger.get_claim(claim_id)
+    views = claim_views(ledger, config=config, ids=[claim.id])
+    if not views:
+        raise NotFound(Code.E501, f"claim {claim_id}")
+    return views[0]
+
+
+def _history(ledger: Ledger, claim_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "old": e.old,
+            "new": e.new,
+            "reasons": list(e.reasons),
+            "evidence": list(e.evidence_ids),
+            "policy_version": e.policy_version,
+        }
+        for e in ledger.history(claim_id)
+    ]
+
+
+def _watch_rows(state: AppState, user: str) -> list[dict[str, Any]]:
+    from claimledger.pipeline.views import claim_views
+
+    watched = state.ledger.watchlist(user)
+    views = {
+        str(v["id"]): v
+        for v in claim_views(state.ledger, config=state.config, ids=[c for c, _ in watched])
+    }
+    rows = []
+    for cid, seen in watched:
+        changes = [
+            h
+            for h in _history(state.ledger, cid)
+            if seen is None or datetime.fromisoformat(h["at"]) > seen
+        ]
+        rows.append(
+            {
+                "claim": views.get(cid),
+                "last_seen": seen.isoformat() if seen else None,
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def api_router(config: Config) -> APIRouter:
+    """The ``/api`` routes; page limits come from ``config.api``."""
+    max_page = config.api.max_page_size
+    default_page = min(config.api.page_size, max_page)
+    Limit = Annotated[int, Query(ge=1, le=max_page, description=f"Page size (max {max_page})")]
+    Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+    Text = Annotated[str | None, Query(max_length=500)]
+    ClaimId = Annotated[str, Path(pattern=ID_PATTERN)]
+    User = Annotated[str, Path(pattern=USER_PATTERN)]
+
+    router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+    writes = [Depends(require_token)]
+
+    @router.get("/health", tags=["meta"])
+    def health(state: State) -> dict[str, Any]:
+        """Liveness and the size of the ledger."""
+        counts = {t: state.ledger.count(t) for t in ("articles", "statements", "claims", "actors")}
+        return {"status": "ok", "counts": counts, "writes": state.token is not None or state.dev}
+
+    # -- articles and statements -----------------------------------------------------------
+
+    @router.get("/articles", response_model=PageOut, tags=["articles"])
+    def articles(
+        request: Request,
+        state: State,
+        outlet: Text = None,
+        since: When = None,
+        until: When = None,
+        limit: Limit = default_page,
+        offset: Offset = 0,
+    ) -> PageOut:
+        """Articles, oldest first (text included)."""
+        from claimledger.pipeline.views import article_json
+
+        found = state.ledger.articles(
+            outlet=outlet or None,
+            since=as_utc(since),
+            until=as_utc(until),
+            limit=limit + 1,
+            offset=offset,
+        )
+        total = None if (outlet or since or until) else state.ledger.count("articles")
+        page = Page(
+            [article_json(a) for a in found[:limit]], limit, offset, len(found) > limit, total
+        )
+        return page_out(request, page)
+
+    @router.get("/articles/{article_id}", tags=["articles"])
+    def article(state: State, article_id: ClaimId) -> dict[str, Any]:
+        """An article with its statements and their spans."""
+        from claimledger.pipeline.views import article_detail
+
+        return article_detail(state.ledger, article_id)
+
+    @router.get("/statements", response_model=PageOut, tags=["articles"])
+    def statements(
+        request: Request,
+        state: State,
+        article: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+        limit: Limit = default_page,
+        offset: Offset = 0,
+    ) -> PageOut:
+        """Statements (attributions and the outlets' own sentences)."""
+        from dataclasses import asdict
+
+        found = state.ledger.statements(article_id=article, limit=limit + 1, offset=offset)
+        rows = [_jsonable(asdict(s)) for s in found[:limit]]
+        total = None if article else state.ledger.count("statements")
+        return page_out(request, Page(rows, limit, offset, len(found) > limit, total))
+
+    @router.get("/statements/{statement_id}", tags=["articles"])
+    def statement(state: State, statement_id: ClaimId) -> dict[str, Any]:
+        """One statement."""
+        from dataclasses import asdict
+
+        row: dict[str, Any] = _jsonable(asdict(state.ledger.get_statement(statement_id)))
+        return row
+
+    # -- claims -----------------------------------------------------------------------------
+
+    @router.get("/claims", response_model=PageOut, tags=["claims"])
+    def claims(
+        request: Request,
+        state: State,
+        status: StatusName | None = None,
+        actor: Text = None,
+        outlet: Text = None,
+        since: When = None,
+        until: When = None,
+        q: Text = None,
+        tracked: bool | None = None,
+        limit: Limit = default_page,
+        offset: Offset = 0,
+    ) -> PageOut:
+        """Claims with status, reasons and evidence; filters combine with AND."""
+        filters = ClaimFilters(status, actor, outlet, as_utc(since), as_utc(until), q, tracked)
+        page = claim_page(
+            state.ledger, config=state.config, filters=filters, limit=limit, offset=offset
+        )
+        return page_out(request, page)
+
+    @router.get("/claims/{claim_id}", tags=["claims"])
+    def claim(state: State, claim_id: ClaimId) -> dict[str, Any]:
+        """One claim view plus its status history and the ``explain`` text."""
+        from claimledger.pipeline.views import assessments
+        from claimledger.verify.views import claim_json, explain_text
+
+        # One assessment serves the view and the explain text (evidence is read once).
+        found = state.ledger.get_claim(claim_id)
+        [(c, assessment, evidence)] = assessments([found], ledger=state.ledger, config=state.config)
+        events = state.ledger.history(c.id)
+        view: dict[str, Any] = dict(claim_json(c, assessment, evidence))
+        view["history"] = _history(state.ledger, c.id)
+        view["explain"] = explain_text(c, assessment, evidence, events)
+        return view
+
+    @router.get("/claims/{claim_id}/evidence", response_model=PageOut, tags=["claims"])
+    def evidence(
+        request: Request,
+        state: State,
+        claim_id: ClaimId,
+        limit: Limit = default_page,
+        offset: Offset = 0,
+    ) -> PageOut:
+        """The claim's linked reports with stance and independence, oldest first."""
+        view = _claim_detail(state.ledger, state.config, claim_id)
+        return page_out(request, _slice(list(view["evidence"]), limit, offset))
+
+    @router.get("/claims/{claim_id}/history", response_model=PageOut, tags=["claims"])
+    def history(
+        request: Request,
+        state: State,
+        claim_id: ClaimId,
+        limit: Limit = default_page,
+        offset: Offset = 0,
+    ) -> PageOut:
+        """The claim's status changes with reasons, oldest first."""
+        found = state.ledger.get_claim(claim_id)
+        return page_out(request, _slice(_history(state.ledger, found.id), limit, offset))
+
+    # -- actors and outlets ---------------------------------------------------------------------
+
+    @router.get("/actors", response_model=PageOut, tags=["actors"])
+    def actors(
+        request: Request, state: State, limit: Limit = default_page, offset: Offset = 0
+    ) -> PageOut:
+        """Actors (people, organisations, states, media), by name."""
+        from dataclasses import asdict
+
+        found = state.ledger.actors(limit=limit + 1, offset=offset)
+        rows = [_jsonable(asdict(a)) for a in found[:limit]]
+        return page_out(
+            request, Page(rows, limit, offset, len(found) > limit, state.ledger.count("actors"))
+        )
+
+    @router.get("/actors/{actor_id:path}", tags=["actors"])
+    def actor(
+        request: Request,
+        state: State,
+        actor_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_./:~-]{1,120}$")],
+        limit: Limit = default_page,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """An actor with a page of the claims it made and how they fared."""
+        from dataclasses import asdict
+
+        found = state.ledger.get_actor(actor_id)
+        page = claim_page(
+            state.ledger,
+            config=state.config,
+            filters=ClaimFilters(actor=found.id),
+            limit=limit,
+            offset=offset,
+        )
+        return {"actor": _jsonable(asdict(found)), "claims": page_out(request, page).model_dump()}
+
+    @router.get("/outlets", response_model=PageOut, tags=["actors"])
+    def outlets(
+        request: Request, state: State, limit: Limit = default_page, offset: Offset = 0
+    ) -> PageOut:
+        """Outlets with the actor they belong to, by name."""
+        rows = [{"id": i, "name": n, "actor": a} for i, n, a in state.ledger.outlets()]
+        return page_out(request, _slice(rows, limit, offset))
+
+    # -- writes -------------------------------------------------------------------------------
+
+    @router.post("/ingest", response_model=IngestOut, dependencies=writes, tags=["writes"])
+    def ingest(state: State, body: Annotated[IngestIn, Body()]) -> IngestOut:
+        """Ingest files/folders inside ``[ingest] allowed_dirs`` or http(s) URLs, then analyse."""
+        from claimledger.ingest.sources import Defaults
+        from claimledger.pipeline.local import ingest as run_ingest
+
+        sources = check_sources(body.sources, config=state.config)
+        defaults = Defaults(published=as_utc(body.published), outlet=body.outlet)
+        with state.write_lock:
+            report = run_ingest(
+                sources,
+                ledger=state.ledger,
+                config=state.config,
+                defaults=defaults,
+                analyse=body.analyse,
+            )
+        return IngestOut(
+            added=report.added,
+            duplicates=report.duplicates,
+            failures=[
+                FailureOut(item=f.item, code=f.code, reason=f.reason) for f in report.failures
+            ],
+            statements=report.statements,
+            claims=report.claims,
+        )
+
+    @router.post("/track", dependencies=writes, status_code=201, tags=["writes"])
+    def track(state: State, body: Annotated[TrackIn, Body()]) -> dict[str, Any]:
+        """Register a claim to track by hand; later reports link to it."""
+        from claimledger.pipeline.process import track_claim
+
+        with state.write_lock:
+            claim = track_claim(
+                body.text,
+                claimant=body.claimant,
+                when=as_utc(body.when),
+                ledger=state.ledger,
+                config=state.config,
+            )
+        return _claim_detail(state.ledger, state.config, claim.id)
+
+    # -- watchlists -----------------------------------------------------------------------------
+
+    @router.get("/watchlist/{user}", response_model=PageOut, tags=["watchlist"])
+    def watchlist(
+        request: Request, state: State, user: User, limit: Limit = default_page, offset: Offset = 0
+    ) -> PageOut:
+        """A user's watched claims with the status changes since the user last looked."""
+        return page_out(request, _slice(_watch_rows(state, user), limit, offset))
+
+    @router.put(
+        "/watchlist/{user}/{claim_id}",
+        response_model=WatchOut,
+        dependencies=writes,
+        tags=["watchlist"],
+    )
+    def watch(state: State, user: User, claim_id: ClaimId) -> WatchOut:
+        """Add a claim to a user's watchlist."""
+        found = state.ledger.get_claim(claim_id)
+        with state.write_lock:
+            state.ledger.watch(user, found.id)
+        return WatchOut(user=user, claim=found.id, watching=True)
+
+    @router.delete(
+        "/watchlist/{user}/{claim_id}",
+        response_model=WatchOut,
+        dependencies=writes,
+        tags=["watchlist"],
+    )
+    def unwatch(state: State, user: User, claim_id: ClaimId) -> WatchOut:
+        """Remove a claim from a user's watchlist."""
+        with state.write_lock:
+            state.ledger.unwatch(user, claim_id)
+        return WatchOut(user=user, claim=claim_id, watching=False)
+
+    @router.post("/watchlist/{user}/seen", status_code=204, dependencies=writes, tags=["watchlist"])
+    def seen(state: State, user: User) -> Response:
+        """Mark the user's watchlist as seen now."""
+        with state.write_lock:
+            state.ledger.mark_seen(user)
+        return Response(status_code=204)
+
+    # -- exports ----------------------------------------------------------------------------------
+
+    @router.get(
+        "/export/{fmt}",
+        tags=["exports"],
+        responses={
+            200: {
+                "content": {t: {} for t in set(EXPORT_TYPES.values())},
+                "description": "The export",
+            }
+        },
+    )
+    def export(request: Request, state: State, fmt: ExportFormat) -> Response:
+        """Every claim as ClaimReview JSON-LD (settled claims only), provenance bundles, CSV or JSON lines."""
+        from claimledger.pipeline.export import export_claims
+
+        base = str(request.base_url).rstrip("/")
+        text = export_claims(state.ledger, config=state.config, fmt=fmt, base_url=base)
+        ext = {"claimreview": "jsonld", "provenance": "jsonl"}.get(fmt, fmt)
+        return Response(
+            text,
+            media_type=EXPORT_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="claims-{fmt}.{ext}"'},
+        )
+
+    return router
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates to ISO strings, tuples to lists (for ``asdict`` of records)."""
+    from datetime import date
+
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

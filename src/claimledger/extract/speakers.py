@@ -1,0 +1,224 @@
+"""Speaker resolution: who a source span stands for, within one article.
+
+A source is a name ("Jens Stoltenberg", "Russia's defense ministry"), a
+pronoun ("he", "they") or a description ("the minister", "the alliance's
+chief"). Names are clustered per article — titles dropped, a bare surname
+joins the full name seen elsewhere ("Jens Stoltenberg" ... "Stoltenberg") —
+and pronouns and descriptions take the nearest preceding compatible named
+mention (people for "he"/"the minister", organisations and states for
+"it"/"the ministry"). When nothing compatible is near, the speaker stays
+``None``: never invented.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+logger = logging.getLogger(__name__)
+
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+
+TITLES = frozenset(
+    """mr mrs ms miss dr prof sir dame lord lady president vice secretary general minister
+    prime chancellor senator sen rep representative gov governor mayor judge justice
+    ambassador spokesman spokeswoman spokesperson chief director chairman chairwoman chair
+    ceo king queen prince pope gen lt col maj capt adm sgt foreign defense defence deputy
+    former acting state attorney first lady candidate nominee leader secretary-general
+    premier""".split()
+)
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their", "itself", "themselves"})
+
+PERSON_NOUNS = frozenset(
+    """minister president chief secretary spokesman spokeswoman spokesperson official
+    leader senator governor mayor candidate nominee chancellor premier ambassador envoy
+    diplomat general commander director chairman chairwoman chair head ceo founder
+    lawmaker congressman congresswoman representative judge prosecutor attorney lawyer
+    aide adviser advisor negotiator king queen prince monarch pope businessman
+    billionaire mogul author writer analyst expert economist professor actor star
+    manager strategist pollster man woman politician rival opponent incumbent
+    frontrunner front-runner host anchor reporter columnist veteran activist""".split()
+)
+
+GROUP_NOUNS = frozenset(
+    """ministry alliance government administration campaign company agency committee
+    party department organization organisation group council commission bank army
+    military kremlin parliament congress senate house court union bloc coalition
+    network newspaper paper outlet channel station board firm office embassy
+    state country nation regime federation corporation team""".split()
+)
+
+_SPACE = re.compile(r"\s+")
+
+
+def _clean_name(span: Span) -> list[str]:
+    """Tokens of a name without possessive endings; people also lose titles and "the"."""
+    words = [t.text for t in span if not t.is_punct and t.text not in ("'s", "’s")]
+    if span.label_ == "PERSON":
+        while words and words[0].lower().rstrip(".") in TITLES:
+            words = words[1:]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return words
+
+
+def _owner(doc: Doc, ent: Span, starts: dict[int, Span]) -> str | None:
+    """The named owner of a group mention: "Russia" in "Russia's defense ministry"."""
+    k = ent.start - 1
+    if k < 1 or doc[k].text not in ("'s", "’s", "'", "’"):
+        return None
+    for j in range(k - 1, max(-1, k - 6), -1):
+        other = starts.get(j)
+        if other is not None and other.end == k and other.label_ in GROUP_LABELS:
+            return other.text
+    return None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    label: str
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> str:
+        # the longest form used in the article ("Jens Stoltenberg" over "Stoltenberg")
+        return max(self.names, key=lambda n: (len(n.split()), len(n)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int  # token index
+    end: int
+    label: str
+    cluster: int
+    is_subject: bool
+
+
+class SpeakerResolver:
+    """Resolve source spans of one parsed article to speaker names."""
+
+    def __init__(self, doc: Doc) -> None:
+        """Collect and cluster the article's named mentions."""
+        self.doc = doc
+        self._clusters: list[_Cluster] = []
+        self._mentions: list[_Mention] = []
+        by_key: dict[tuple[str, str], int] = {}
+        by_surname: dict[str, int] = {}
+        ents = doc.ents if doc.has_annotation("ENT_IOB") else ()
+        starts = {e.start: e for e in ents}
+        for ent in ents:
+            if ent.label_ not in NAMED_LABELS:
+                continue
+            words = _clean_name(ent)
+            if not words:
+                continue
+            name = _SPACE.sub(" ", " ".join(words))
+            label = ent.label_
+            if label in GROUP_LABELS:
+                owner = _owner(doc, ent, starts)
+                if owner is not None:
+                    name = f"{owner}'s {name}"
+                elif len(words) == 1 and words[0].lower() in by_surname:
+                    # a surname the model mislabelled ("Stoltenberg" as ORG) joins the person
+                    label = "PERSON"
+            key = (label if label == "PERSON" else "GROUP", name.lower())
+            idx = by_key.get(key)
+            if idx is None and label == "PERSON":
+                surname = words[-1].lower()
+                idx = by_surname.get(surname)
+                if idx is not None and len(words) > 1:
+                    # a full name only joins a cluster whose names are compatible with it
+                    known = self._clusters[idx].names
+                    if not any(
+                        n.lower() in name.lower() or name.lower() in n.lower() for n in known
+                    ):
+                        idx = None
+            if idx is None:
+                idx = len(self._clusters)
+                self._clusters.append(_Cluster(label=label))
+            self._clusters[idx].names.append(name)
+            by_key[key] = idx
+            if label == "PERSON":
+                by_surname.setdefault(words[-1].lower(), idx)
+            is_subject = ent.root.dep_ in ("nsubj", "nsubjpass") or (
+                ent.root.dep_ == "poss" and ent.root.head.dep_ in ("nsubj", "nsubjpass")
+            )
+            self._mentions.append(_Mention(ent.start, ent.end, label, idx, is_subject))
+
+    def _nearest(self, before: int, labels: frozenset[str], *, max_sents: int = 6) -> str | None:
+        """Nearest mention before token ``before`` with a label in ``labels``.
+
+        A sentence subject wins over a closer non-subject in the same sentence.
+        """
+        if before <= 0 or before > len(self.doc):
+            return None
+        sent_start = self.doc[min(before, len(self.doc) - 1)].sent.start
+        limit_tok = sent_start
+        sents_back = 0
+        while sents_back < max_sents and limit_tok > 0:
+            limit_tok = self.doc[limit_tok - 1].sent.start
+            sents_back += 1
+        best: _Mention | None = None
+        for m in self._mentions:
+            if m.end > before or m.start < limit_tok or m.label not in labels:
+                continue
+            if best is None:
+                best = m
+                continue
+            same_sent = self.doc[m.start].sent.start == self.doc[best.start].sent.start
+            if same_sent and best.is_subject != m.is_subject:
+                best = m if m.is_subject else best
+            elif m.start > best.start:
+                best = m
+        return self._clusters[best.cluster].canonical if best is not None else None
+
+    def resolve(self, source: Span) -> str | None:
+        """Return the speaker name a source span refers to, or ``None``."""
+        if len(source) == 0:
+            return None
+        root = source.root
+        # 1. the head of the source is (part of) a named mention
+        for m in self._mentions:
+            if m.start <= root.i < m.end:
+                return self._clusters[m.cluster].canonical
+        lower = root.lower_
+        # 2. pronouns
+        if root.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
+            if lower in PERSON_PRONOUNS:
+                return self._nearest(source.start, frozenset({"PERSON"}))
+            if lower in GROUP_PRONOUNS:
+                return self._nearest(
+                    source.start,
+                    GROUP_LABELS | {"PERSON"}
+                    if lower in ("they", "them", "their")
+                    else GROUP_LABELS,
+                )
+            return None
+        lemma = root.lemma_.lower()
+        named_inside = [
+            m for m in self._mentions if source.start <= m.start and m.end <= source.end
+        ]
+        # 3. a description naming its owner: "Russia's defense ministry", "NATO's chief"
+        if named_inside:
+            text = _SPACE.sub(" ", source.text.strip())
+            if text.lower().startswith("the "):
+                text = text[4:]
+            return text
+        # 4. a bare description: "the minister", "the alliance's chief"
+        if lemma in PERSON_NOUNS:
+            return self._nearest(source.start, frozenset({"PERSON"}))
+        if lemma in GROUP_NOUNS:
+            return self._nearest(source.start, GROUP_LABELS)
+        return None
+
+
+def resolve_speakers(doc: Doc, sources: list[Span | None]) -> list[str | None]:
+    """Resolve several source spans of one article (``None`` stays ``None``)."""
+    resolver = SpeakerResolver(doc)
+    return [resolver.resolve(s) if s is not None else None for s in sources]

@@ -1,0 +1,100 @@
+"""Reading articles from Parquet files (the columnar format of archive dumps).
+
+A Parquet file holds one article per row with the columns of the JSON Lines
+format: ``text`` (required), ``url``, ``title``, ``outlet``, ``published``
+(string, date or timestamp) and ``byline``. Rows are read in record batches,
+so a large file is never held in memory whole. A bad row is an
+``IngestFailure`` naming ``file:row``; the other rows go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from claimledger.errors import Code, IngestError
+from claimledger.ingest.sources import Defaults, make_article, parse_date
+from claimledger.records import Article, IngestFailure
+
+log = logging.getLogger(__name__)
+
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+COLUMNS = ("text", "url", "title", "outlet", "published", "byline")
+_ROWS_PER_BATCH = 1024
+
+
+def is_parquet(path: Path) -> bool:
+    """True when ``path`` is named like a Parquet file."""
+    return path.name.lower().endswith(PARQUET_SUFFIXES)
+
+
+def _row_article(
+    row: dict[str, Any], *, item: str, defaults: Defaults, max_bytes: int
+) -> Article | IngestFailure:
+    try:
+        text = row.get("text")
+        if not isinstance(text, str):
+            raise IngestError(Code.E108, item, reason='"text" missing or not a string')
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise IngestError(Code.E105, item, size=size, limit=max_bytes)
+        for key in ("url", "title", "outlet", "byline"):
+            if row.get(key) is not None and not isinstance(row[key], str):
+                raise IngestError(Code.E108, item, reason=f'"{key}" is not a string')
+        published = parse_date(row.get("published"), item=item) or defaults.published
+        return make_article(
+            text,
+            item=item,
+            title=row.get("title"),
+            url=row.get("url"),
+            outlet=row.get("outlet") or defaults.outlet,
+            published=published,
+            byline=row.get("byline"),
+        )
+    except IngestError as exc:
+        return IngestFailure(item=exc.item, code=exc.code.name, reason=exc.reason)
+
+
+def read_parquet(
+    path: Path, *, defaults: Defaults, max_bytes: int
+) -> Iterator[Article | IngestFailure]:
+    """Articles of one Parquet file, row by row (rows numbered from 1)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pfile = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        yield IngestFailure(item=str(path), code="E101", reason=Code.E101.format(reason=reason))
+        return
+    names = set(pfile.schema_arrow.names)
+    if "text" not in names:
+        reason = Code.E108.format(reason='Parquet file without a "text" column')
+        yield IngestFailure(item=str(path), code="E108", reason=reason)
+        return
+    columns = [c for c in COLUMNS if c in names]
+    rowno = 0
+    try:
+        for batch in pfile.iter_batches(batch_size=_ROWS_PER_BATCH, columns=columns):
+            for row in batch.to_pylist():
+                rowno += 1
+                yield _row_article(
+                    row, item=f"{path}:{rowno}", defaults=defaults, max_bytes=max_bytes
+                )
+    except (OSError, pa.ArrowException) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        yield IngestFailure(
+            item=f"{path}:{rowno + 1}", code="E101", reason=Code.E101.format(reason=reason)
+        )
+
+
+def write_parquet(articles: list[dict[str, Any]], path: Path) -> None:
+    """Write article dicts (the JSON Lines fields) as a Parquet file; for tests and benchmarks."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = {c: [a.get(c) for a in articles] for c in COLUMNS}
+    pq.write_table(pa.table(cols), path)

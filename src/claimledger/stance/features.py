@@ -1,0 +1,475 @@
+"""Features of a (claim, text) pair for the stance model.
+
+A text is split into sentences (:func:`claimledger.stance.text.split_sentences`); the
+sentences closest to the claim by TF-IDF cosine (``top_k``) plus the lead sentence are the
+only ones embedded with MiniLM, which keeps a body-length pair at ~4 sentence encodings.
+
+Three feature groups:
+
+* similarity (drives related/unrelated): TF-IDF cosines (whole text, best sentence, mean of
+  the top sentences), token and bigram overlap, MiniLM cosines claim vs best/lead sentences;
+* lexical stance cues (drive agree/disagree/discuss): refuting, hedging, supporting and
+  doubt lexicons counted over the whole text and over the claim-relevant sentences,
+  negations within a few tokens of claim words, polarity parity, question marks;
+* dense vectors for the stacked linear models: claim embedding, best-sentence embedding,
+  their product and absolute difference.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from claimledger.stance.text import split_sentences, tokens
+
+TOP_K = 3
+NEG_WINDOW = 4
+
+REFUTE_WORDS: tuple[str, ...] = (
+    "fake",
+    "fraud",
+    "hoax",
+    "false",
+    "deny",
+    "denies",
+    "denied",
+    "denial",
+    "not",
+    "despite",
+    "nope",
+    "doubt",
+    "doubts",
+    "bogus",
+    "debunk",
+    "debunked",
+    "debunks",
+    "prank",
+    "pranks",
+    "retract",
+    "retracted",
+    "untrue",
+    "incorrect",
+    "wrong",
+    "baseless",
+    "rejected",
+    "rejects",
+    "dismissed",
+    "dismisses",
+    "refuted",
+    "refutes",
+    "myth",
+    "lie",
+    "lies",
+    "fabricated",
+    "fabrication",
+    "satire",
+    "satirical",
+    "never",
+    "no",
+    "nothing",
+    "misleading",
+    "rumour",
+)
+HEDGE_WORDS: tuple[str, ...] = (
+    "allegedly",
+    "alleged",
+    "reportedly",
+    "reports",
+    "reported",
+    "claims",
+    "claimed",
+    "claim",
+    "according",
+    "unconfirmed",
+    "unverified",
+    "rumor",
+    "rumors",
+    "rumored",
+    "may",
+    "might",
+    "could",
+    "possibly",
+    "possible",
+    "apparently",
+    "purportedly",
+    "purported",
+    "appears",
+    "appear",
+    "suggests",
+    "suggest",
+    "believed",
+    "supposedly",
+    "speculation",
+    "seems",
+    "if",
+    "whether",
+    "unclear",
+    "unknown",
+    "suspected",
+)
+SUPPORT_WORDS: tuple[str, ...] = (
+    "confirmed",
+    "confirms",
+    "confirm",
+    "announced",
+    "announces",
+    "official",
+    "officially",
+    "revealed",
+    "reveals",
+    "shows",
+    "showed",
+    "proved",
+    "proves",
+    "proof",
+    "evidence",
+    "indeed",
+    "actually",
+    "verified",
+    "true",
+    "said",
+    "says",
+    "told",
+    "statement",
+)
+NEGATION_WORDS: frozenset[str] = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "n't",
+     "isn't", "wasn't", "aren't", "weren't", "don't", "doesn't", "didn't", "won't", "can't",
+     "cannot", "couldn't", "shouldn't", "wouldn't", "hasn't", "haven't", "hadn't", "deny",
+     "denies", "denied"}
+)  # fmt: skip
+STOPWORDS: frozenset[str] = frozenset(
+    "a an the and or but of to in on at for from by with as is are was were be been being it "
+    "its this that these those he she they we you i his her their our your my me him them us "
+    "has have had do does did will would can could should may might must shall not no so if "
+    "than then there here what which who whom whose when where why how all any some such into "
+    "over after before about up down out off again just also only very more most other s t "
+    "said says say new one two".split()
+)
+
+# Doubt and demands for evidence: the ``questions`` stance (see docs/stance.md).
+QUESTION_PATTERNS: tuple[str, ...] = (
+    r"\bwe(?:'ll| will)\s+see\b",
+    r"\bthen\s+we(?:'ll| will)\s+believe\b",
+    r"\bbelieve\s+it\s+when\b",
+    r"\b(?:show|give|provide|present|produce|offer)\s+(?:us|me|them|the\s+world)?\s*"
+    r"(?:any|the|some|real|hard|concrete)?\s*(?:evidence|proof)\b",
+    r"\b(?:no|little|scant|any)\s+(?:hard\s+|concrete\s+|real\s+|independent\s+)?"
+    r"(?:evidence|proof|signs?|indication|confirmation)\s+(?:of|that|for|to\s+support)\b",
+    r"\bthere\s+(?:are|is|were|was)\s+(?:still\s+)?no\s+(?:signs?|evidence|proof|indication)\b",
+    r"\bremains?\s+to\s+be\s+seen\b",
+    r"\b(?:could|can|has|have)\s*(?:not|n't)\s+(?:yet\s+)?(?:be(?:en)?\s+)?(?:independently\s+)?"
+    r"(?:verif|confirm)",
+    r"\b(?:yet|has yet|have yet)\s+to\s+(?:be\s+)?(?:verif|confirm|prove|substantiat|see)",
+    r"\bunsubstantiated\b",
+    r"\bunverified\b",
+    r"\bsceptic|\bskeptic",
+    r"\b(?:cast|casts|casting|raise[sd]?|raising)\s+doubts?\b",
+    r"(?<!\bno )(?<!\bwithout )(?<!\bbeyond )\bdoubt(?:s|ed|ful)?\b",
+    r"\bquestion(?:s|ed|ing)?\s+(?:the|whether|if|that|its|his|her|their)\b",
+    r"\bwhere\s+is\s+the\s+(?:evidence|proof)\b",
+    r"\bwait\s+and\s+see\b",
+    r"\bactions?\s*,?\s+not\s+words\b",
+    r"\bjudge\s+(?:them|him|her|it|russia|moscow)?\s*(?:by|on)\s+(?:their|his|her|its)?\s*"
+    r"(?:deeds|actions)\b",
+)
+# A denial of the claim in a short text (see predict.refine_stance).
+DENIAL_PATTERN = (
+    r"\b(?:den(?:y|ies|ied|ial|ying)|refut\w*|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|false|"
+    r"fake|hoax|untrue|not\s+true|baseless|fabricat\w*|debunk\w*|no\s+truth)\b"
+)
+_DENIAL_RE = re.compile(DENIAL_PATTERN, re.IGNORECASE)
+_QUESTION_RE = re.compile("|".join(f"(?:{p})" for p in QUESTION_PATTERNS), re.IGNORECASE)
+
+_REFUTE = frozenset(REFUTE_WORDS)
+_HEDGE = frozenset(HEDGE_WORDS)
+_SUPPORT = frozenset(SUPPORT_WORDS)
+
+SCALAR_NAMES: tuple[str, ...] = (
+    "tfidf_cos_full",
+    "tfidf_cos_max",
+    "tfidf_cos_topk",
+    "tfidf_cos_lead",
+    "tok_cover",
+    "bigram_cover",
+    "jaccard",
+    "tok_cover_lead3",
+    "tok_cover_best",
+    "emb_cos_max",
+    "emb_cos_topk",
+    "emb_cos_lead",
+    "log_n_sent",
+    "log_n_tok",
+    "log_claim_tok",
+    "best_pos",
+    "refute_rate",
+    "hedge_rate",
+    "support_rate",
+    "question_rate",
+    "refute_top",
+    "hedge_top",
+    "support_top",
+    "question_top",
+    "neg_near_top",
+    "neg_near_all",
+    "claim_refute",
+    "claim_hedge",
+    "claim_question_mark",
+    "claim_neg_parity",
+    "polarity_clash",
+    "top_question_mark",
+    "quote_top",
+)
+REFUTE_TOP_NAMES: tuple[str, ...] = tuple(f"w_{w}" for w in REFUTE_WORDS)
+
+
+_QUESTION_HINT = re.compile(
+    r"see|believ|evidence|proof|sign|indicat|confirm|verif|substantiat|sceptic|skeptic|doubt|"
+    r"question|wait|actions|deeds",
+    re.IGNORECASE,
+)
+
+
+def question_cues(text: str) -> int:
+    """Count doubt / evidence-demand phrases (the ``questions`` lexicon) in ``text``."""
+    if not text or not _QUESTION_HINT.search(text):
+        return 0
+    return len(_QUESTION_RE.findall(text))
+
+
+def denial_cues(text: str) -> int:
+    """Count denial words (deny, false, hoax, baseless ...) in ``text``."""
+    return len(_DENIAL_RE.findall(text or ""))
+
+
+def content_tokens(toks: Sequence[str]) -> list[str]:
+    """Drop stopwords and one-letter tokens."""
+    return [t for t in toks if t not in STOPWORDS and len(t) > 1]
+
+
+@dataclass
+class PreparedText:
+    """A text split into sentences, with its TF-IDF rows and per-sentence lexical counts."""
+
+    text: str
+    sentences: list[str]
+    sent_tfidf: Any  # sparse CSR (n_sent, vocab), rows L2-normalised
+    full_tfidf: Any  # sparse CSR (1, vocab)
+    sent_tokens: list[list[str]]
+    tokens: set[str]
+    content: set[str]
+    bigrams: set[tuple[str, str]]
+    n_tokens: int
+    lead3: set[str]
+    # per sentence: token count, refute/hedge/support/negation counts, question cues
+    counts: np.ndarray  # (n_sent, 6) float
+    # per sentence: the token windows around each negation word
+    neg_windows: list[list[frozenset[str]]]
+    refute_words: list[dict[str, int]]
+
+
+@dataclass
+class PreparedClaim:
+    """A claim's TF-IDF row and tokens."""
+
+    text: str
+    tfidf: Any
+    content: list[str]
+    bigrams: set[tuple[str, str]]
+    n_tokens: int
+    refute: int
+    hedge: int
+    neg: int
+
+    def dense_tfidf(self) -> np.ndarray:
+        """Return the claim's TF-IDF row as a dense vector (cheap products with CSR rows)."""
+        return np.asarray(self.tfidf.toarray()).ravel()
+
+
+def _bigrams(toks: Sequence[str]) -> set[tuple[str, str]]:
+    return set(zip(toks, toks[1:], strict=False))
+
+
+def _sentence_stats(
+    sentence: str, toks: Sequence[str]
+) -> tuple[list[float], list[frozenset[str]], dict[str, int]]:
+    neg_windows: list[frozenset[str]] = []
+    refute: dict[str, int] = {}
+    n_ref = n_hedge = n_sup = n_neg = 0
+    for i, t in enumerate(toks):
+        if t in _REFUTE:
+            n_ref += 1
+            refute[t] = refute.get(t, 0) + 1
+        if t in _HEDGE:
+            n_hedge += 1
+        if t in _SUPPORT:
+            n_sup += 1
+        if t in NEGATION_WORDS:
+            n_neg += 1
+            neg_windows.append(frozenset(toks[max(0, i - NEG_WINDOW) : i + NEG_WINDOW + 1]))
+    row = [float(len(toks)), n_ref, n_hedge, n_sup, n_neg, float(question_cues(sentence))]
+    return row, neg_windows, refute
+
+
+def prepare_texts(texts: Sequence[str], tfidf: Any) -> list[PreparedText]:
+    """Split and vectorise texts (one TF-IDF call for all sentences)."""
+    sents = [split_sentences(t) or [""] for t in texts]
+    flat = [s for ss in sents for s in ss]
+    mat = tfidf.transform(flat).tocsr()
+    full = tfidf.transform([t or "" for t in texts]).tocsr()
+    out: list[PreparedText] = []
+    pos = 0
+    for i, (text, ss) in enumerate(zip(texts, sents, strict=True)):
+        stoks = [tokens(s) for s in ss]
+        all_toks = [t for st in stoks for t in st]
+        stats = [_sentence_stats(s, st) for s, st in zip(ss, stoks, strict=True)]
+        out.append(
+            PreparedText(
+                text=text,
+                sentences=ss,
+                sent_tfidf=mat[pos : pos + len(ss)],
+                full_tfidf=full[i],
+                sent_tokens=stoks,
+                tokens=set(all_toks),
+                content=set(content_tokens(all_toks)),
+                bigrams=_bigrams(all_toks),
+                n_tokens=len(all_toks),
+                lead3={t for st in stoks[:3] for t in st},
+                counts=np.array([row for row, _, _ in stats], dtype=np.float64),
+                neg_windows=[w for _, w, _ in stats],
+                refute_words=[r for _, _, r in stats],
+            )
+        )
+        pos += len(ss)
+    return out
+
+
+def prepare_claims(claims: Sequence[str], tfidf: Any) -> list[PreparedClaim]:
+    """Vectorise claims."""
+    mat = tfidf.transform([c or "" for c in claims]).tocsr()
+    out: list[PreparedClaim] = []
+    for i, claim in enumerate(claims):
+        toks = tokens(claim)
+        content = content_tokens(toks)
+        out.append(
+            PreparedClaim(
+                text=claim,
+                tfidf=mat[i],
+                content=content,
+                bigrams=_bigrams(content),
+                n_tokens=len(toks),
+                refute=sum(t in _REFUTE for t in toks),
+                hedge=sum(t in _HEDGE for t in toks),
+                neg=sum(t in NEGATION_WORDS for t in toks),
+            )
+        )
+    return out
+
+
+def sentence_sims(text: PreparedText, claim_dense: np.ndarray) -> np.ndarray:
+    """Return the TF-IDF cosine of each sentence of ``text`` with the claim."""
+    return np.asarray(text.sent_tfidf @ claim_dense, dtype=np.float64).ravel()
+
+
+def select_sentences(sims: np.ndarray, *, top_k: int = TOP_K) -> list[int]:
+    """Return indices of the ``top_k`` highest ``sims``, best first (ties: earlier first)."""
+    if sims.size == 0:
+        return [0]
+    return [int(i) for i in np.argsort(-sims, kind="stable")[:top_k]]
+
+
+def sentences_to_embed(text: PreparedText, sims: np.ndarray, *, top_k: int = TOP_K) -> list[str]:
+    """Return the sentences of ``text`` whose embeddings the pair's features need."""
+    keep = list(dict.fromkeys([*select_sentences(sims, top_k=top_k), 0]))
+    return [text.sentences[i] for i in keep]
+
+
+def _neg_near(windows: Sequence[frozenset[str]], claim_words: set[str]) -> int:
+    return sum(1 for w in windows if not w.isdisjoint(claim_words))
+
+
+def pair_features(
+    claim: PreparedClaim,
+    text: PreparedText,
+    claim_dense: np.ndarray,
+    claim_vec: np.ndarray,
+    sent_vecs: dict[str, np.ndarray],
+    *,
+    top_k: int = TOP_K,
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Return (scalar features, dense vector features, top sentence indices) of one pair.
+
+    Args:
+        claim: Prepared claim.
+        text: Prepared text.
+        claim_dense: :meth:`PreparedClaim.dense_tfidf` of the claim.
+        claim_vec: MiniLM vector of the claim.
+        sent_vecs: MiniLM vectors of (at least) :func:`sentences_to_embed`'s sentences.
+        top_k: Number of claim-relevant sentences.
+    """
+    sims = sentence_sims(text, claim_dense)
+    idx = select_sentences(sims, top_k=top_k)
+    cos_full = float((text.full_tfidf @ claim_dense)[0])
+    cwords = set(claim.content)
+    n_c = max(1, len(cwords))
+    best_toks = set(text.sent_tokens[idx[0]])
+    vec_best = sent_vecs[text.sentences[idx[0]]]
+    emb_top = [float(claim_vec @ sent_vecs[text.sentences[i]]) for i in idx]
+    emb_lead = float(claim_vec @ sent_vecs[text.sentences[0]])
+
+    tot = text.counts.sum(axis=0)
+    top = text.counts[idx].sum(axis=0)
+    n_all = max(1.0, float(tot[0]))
+    n_top = max(1.0, float(top[0]))
+    overlap = len(cwords & text.tokens)
+    top_text = " ".join(text.sentences[i] for i in idx)
+    scal = [
+        cos_full,
+        float(sims.max()) if sims.size else 0.0,
+        float(np.mean(sims[idx])) if sims.size else 0.0,
+        float(sims[0]) if sims.size else 0.0,
+        overlap / n_c,
+        len(claim.bigrams & text.bigrams) / max(1, len(claim.bigrams)),
+        len(cwords & text.content) / max(1, len(cwords | text.content)),
+        len(cwords & text.lead3) / n_c,
+        len(cwords & best_toks) / n_c,
+        max(emb_top),
+        float(np.mean(emb_top)),
+        emb_lead,
+        math.log1p(len(text.sentences)),
+        math.log1p(text.n_tokens),
+        math.log1p(claim.n_tokens),
+        idx[0] / max(1, len(text.sentences)),
+        100.0 * tot[1] / n_all,
+        100.0 * tot[2] / n_all,
+        100.0 * tot[3] / n_all,
+        100.0 * tot[5] / n_all,
+        100.0 * top[1] / n_top,
+        100.0 * top[2] / n_top,
+        100.0 * top[3] / n_top,
+        float(top[5]),
+        float(sum(_neg_near(text.neg_windows[i], cwords) for i in idx)),
+        100.0 * sum(_neg_near(w, cwords) for w in text.neg_windows) / n_all,
+        float(claim.refute),
+        float(claim.hedge),
+        float(claim.text.rstrip().endswith("?")),
+        float(claim.neg % 2),
+        float((claim.neg % 2) != (int(top[4]) % 2)),
+        float("?" in top_text),
+        float(top_text.count('"') + top_text.count("\u201c") > 0),
+    ]
+    top_counts = dict.fromkeys(REFUTE_WORDS, 0)
+    for i in idx:
+        for w, k in text.refute_words[i].items():
+            top_counts[w] += k
+    scal.extend(float(top_counts[w]) for w in REFUTE_WORDS)
+    dense = np.concatenate([claim_vec * vec_best, np.abs(claim_vec - vec_best), vec_best])
+    return np.asarray(scal, dtype=np.float32), dense.astype(np.float32), idx
+
+
+FEATURE_NAMES: tuple[str, ...] = SCALAR_NAMES + REFUTE_TOP_NAMES

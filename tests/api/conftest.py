@@ -1,0 +1,69 @@
+"""Fixtures of the API tests: a small hand-built ledger and clients over it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from api_factories import Built, build_small, make_config
+from fastapi.testclient import TestClient
+
+from claimledger.config import Config
+
+TOKEN = "correct-horse-battery-staple-0123456789"
+
+
+@pytest.fixture(scope="session")
+def api_config() -> Config:
+    return make_config(page_size=2, max_page_size=50)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory: pytest.TempPathFactory, api_config: Config) -> Built:
+    """The small ledger (read-only tests share it)."""
+    return build_small(tmp_path_factory.mktemp("small") / "ledger.db", api_config)
+
+
+def _client(url: str, config: Config, *, token: str | None, dev: bool) -> Iterator[TestClient]:
+    from claimledger.api.app import create_app
+
+    app = create_app(db_url=url, config=config, dev=dev, token=token)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def client(small: Built, api_config: Config) -> Iterator[TestClient]:
+    """A client of a server with a token set (read-only use)."""
+    yield from _client(small.url, api_config, token=TOKEN, dev=False)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory, api_config: Config) -> tuple[Path, Built]:
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    return path, build_small(path, api_config)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, template: tuple[Path, Built]) -> Built:
+    """A private copy of the small ledger for tests that write."""
+    src, built = template
+    dst = tmp_path / "ledger.db"
+    for suffix in ("", "-wal"):
+        if Path(f"{src}{suffix}").exists():
+            shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
+    return replace(built, url=f"sqlite:///{dst}")
+
+
+@pytest.fixture
+def writer(fresh: Built, api_config: Config) -> Iterator[TestClient]:
+    """A client with a token set over a private ledger."""
+    yield from _client(fresh.url, api_config, token=TOKEN, dev=False)
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}

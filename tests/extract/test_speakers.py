@@ -1,0 +1,78 @@
+"""Speaker resolution with the real spaCy model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claimledger.extract.speakers import SpeakerResolver, resolve_speakers
+
+pytestmark = pytest.mark.slow
+
+TEXT = (
+    "NATO Secretary General Jens Stoltenberg spoke in Brussels on Tuesday. "
+    '"Everything is now in place for a new attack," Stoltenberg said. '
+    "He urged Moscow to stop preparing for war. "
+    "The alliance's chief added that talks must continue. "
+    "Russia's defense ministry said units are beginning to return to base. "
+    "The ministry also said drills were over. It said more would follow."
+)
+
+
+def _span(doc: Any, phrase: str, nth: int = 0) -> Any:
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(phrase, start + 1)
+    span = doc.char_span(start, start + len(phrase))
+    assert span is not None
+    return span
+
+
+@pytest.fixture(scope="module")
+def resolver(nlp: Any) -> SpeakerResolver:
+    return SpeakerResolver(nlp(TEXT))
+
+
+def test_surname_merges_with_full_name(resolver: SpeakerResolver) -> None:
+    assert resolver.resolve(_span(resolver.doc, "Stoltenberg", 1)) == "Jens Stoltenberg"
+
+
+def test_pronoun_takes_nearest_person(resolver: SpeakerResolver) -> None:
+    assert resolver.resolve(_span(resolver.doc, "He")) == "Jens Stoltenberg"
+
+
+def test_role_description_takes_nearest_person(resolver: SpeakerResolver) -> None:
+    assert resolver.resolve(_span(resolver.doc, "The alliance's chief")) == "Jens Stoltenberg"
+
+
+def test_owned_organisation_keeps_its_owner(resolver: SpeakerResolver) -> None:
+    name = resolver.resolve(_span(resolver.doc, "Russia's defense ministry"))
+    assert name == "Russia's defense ministry"
+
+
+def test_group_description_and_it_take_nearest_organisation(resolver: SpeakerResolver) -> None:
+    assert resolver.resolve(_span(resolver.doc, "The ministry")) == "Russia's defense ministry"
+    assert resolver.resolve(_span(resolver.doc, "It")) == "Russia's defense ministry"
+
+
+def test_titles_are_dropped_from_people(nlp: Any) -> None:
+    doc = nlp("President Vladimir Putin spoke. Putin said the drills were over.")
+    assert resolve_speakers(doc, [_span(doc, "Putin", 1)]) == ["Vladimir Putin"]
+
+
+def test_nothing_compatible_gives_none(nlp: Any) -> None:
+    doc = nlp("He said the plan would work. Officials disagreed.")
+    assert resolve_speakers(doc, [_span(doc, "He"), _span(doc, "Officials"), None]) == [
+        None,
+        None,
+        None,
+    ]
+
+
+def test_different_people_with_same_surname_stay_apart(nlp: Any) -> None:
+    doc = nlp("Hillary Clinton spoke first. Then Bill Clinton arrived. Hillary Clinton said no.")
+    first = SpeakerResolver(doc).resolve(_span(doc, "Hillary Clinton", 1))
+    second = SpeakerResolver(doc).resolve(_span(doc, "Bill Clinton"))
+    assert first == "Hillary Clinton"
+    assert second == "Bill Clinton"

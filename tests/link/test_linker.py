@@ -1,0 +1,353 @@
+"""Claim linking decisions, entity extraction for linking and canonical claim text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pytest
+
+from claimledger.link.index import VectorIndex
+from claimledger.link.linker import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_WEIGHTS,
+    ClaimCandidate,
+    LinkWeights,
+    canonical_text,
+    entity_overlap,
+    link_statement,
+    linking_entities,
+    score_pair,
+)
+from claimledger.records import Claim
+
+DIM = 8
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs + (0.0,) * (DIM - len(xs)), dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _index(vectors: dict[int, np.ndarray]) -> VectorIndex:
+    index = VectorIndex.open(None, DIM, dtype="f32")
+    index.add(np.array(list(vectors), dtype=np.int64), np.stack(list(vectors.values())))
+    return index
+
+
+# ------------------------------------------------------------ canonical_text
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            '"Troops are pulling back from Kyiv," the ministry said on Tuesday.',
+            "Troops are pulling back from Kyiv",
+        ),
+        (
+            "that the economy grew 3.2% last year, according to officials.",
+            "The economy grew 3.2% last year",
+        ),
+        (
+            "Russian troops are withdrawing, said John Smith, a spokesman.",
+            "Russian troops are withdrawing",
+        ),
+        ("  “We will not   raise taxes”  ", "We will not raise taxes"),
+        ("the vote was rigged", "The vote was rigged"),
+        ("Is the vaccine safe?", "Is the vaccine safe?"),
+        # No separator before "said": this is the proposition itself, keep it.
+        ("The report said nothing about casualties.", "The report said nothing about casualties"),
+        ("", ""),
+        ("   ", ""),
+        ('""', ""),
+    ],
+)
+def test_canonical_text(raw: str, expected: str) -> None:
+    assert canonical_text(raw) == expected
+
+
+def test_canonical_text_is_idempotent() -> None:
+    once = canonical_text("“that prices will fall by 5 percent,” he told reporters.")
+    assert once == "Prices will fall by 5 percent"
+    assert canonical_text(once) == once
+
+
+# ---------------------------------------------------------- linking_entities
+def test_linking_entities_without_doc() -> None:
+    ents = linking_entities(
+        "Russian troops left Kyiv, and Zelensky's office said 1,000 soldiers went."
+    )
+    assert {"russian", "kyiv", "zelensky", "1000"} <= ents
+    assert "troops" not in ents and "the" not in ents
+    assert linking_entities("The U.S. Army said it") >= {"us", "army"}
+    assert linking_entities("") == frozenset()
+    assert linking_entities("   \n") == frozenset()
+
+
+@pytest.mark.slow
+def test_linking_entities_with_doc_uses_ner(nlp: Any) -> None:
+    text = "Pope Francis told a boy in Rome that 40 dogs can go to heaven."
+    ents = linking_entities(text, nlp(text))
+    assert {"pope", "francis", "rome", "40"} <= ents
+    assert "dogs" not in ents and "boy" not in ents
+
+
+def test_entity_overlap_numbers_never_count_against() -> None:
+    assert entity_overlap(frozenset({"dhaka", "40"}), frozenset({"dhaka", "52"})) == 1.0
+    assert entity_overlap(frozenset({"kyiv"}), frozenset({"kherson"})) == 0.0
+    # A shared number alone does not make different places the same.
+    assert entity_overlap(frozenset({"dhaka", "40"}), frozenset({"odisha", "40"})) == 0.5
+    assert entity_overlap(frozenset({"russia"}), frozenset({"russian", "kyiv"})) == 1.0
+    assert entity_overlap(frozenset(), frozenset({"kyiv"})) is None
+
+
+# ----------------------------------------------------------------- scoring
+def test_score_pair_terms() -> None:
+    base = score_pair(0.8, entities=frozenset(), candidate_entities=frozenset())
+    assert base.score == pytest.approx(0.8)
+    with_entities = LinkWeights(entity_weight=0.2)
+    clash = score_pair(
+        0.8,
+        entities=frozenset({"kyiv"}),
+        candidate_entities=frozenset({"kherson"}),
+        weights=with_entities,
+    )
+    assert clash.score == pytest.approx(0.8 - 0.2)
+    subset = score_pair(
+        0.8,
+        entities=frozenset({"francis"}),
+        candidate_entities=frozenset({"pope", "francis"}),
+        weights=with_entities,
+    )
+    assert subset.score == pytest.approx(0.8)  # shared names never raise the score
+    same_actor = score_pair(
+        0.8,
+        entities=frozenset(),
+        candidate_entities=frozenset(),
+        actor_id="a1",
+        candidate_actor_id="a1",
+    )
+    other_actor = score_pair(
+        0.8,
+        entities=frozenset(),
+        candidate_entities=frozenset(),
+        actor_id="a1",
+        candidate_actor_id="a2",
+    )
+    assert same_actor.score > other_actor.score == pytest.approx(0.8)  # other claimant: no penalty
+    near = score_pair(
+        0.8,
+        entities=frozenset(),
+        candidate_entities=frozenset(),
+        date=date(2024, 1, 1),
+        candidate_date=date(2024, 1, 10),
+    )
+    far = score_pair(
+        0.8,
+        entities=frozenset(),
+        candidate_entities=frozenset(),
+        date=date(2024, 1, 1),
+        candidate_date=date(2025, 6, 1),
+    )
+    assert near.score == pytest.approx(0.8)
+    assert far.score == pytest.approx(0.8 - DEFAULT_WEIGHTS.time_weight)
+    assert far.days_apart == 517
+
+
+# ----------------------------------------------------------- link_statement
+def test_link_statement_empty_ledger_opens_new_claim() -> None:
+    decision = link_statement(
+        "anything",
+        _unit(1, 0),
+        actor_id=None,
+        entities=frozenset(),
+        date=None,
+        index=VectorIndex.open(None, DIM),
+        candidates={},
+    )
+    assert decision.claim_id is None and "no claims" in decision.reason
+
+
+def test_link_statement_picks_close_claim_and_rejects_far_one() -> None:
+    index = _index({1: _unit(1, 0.1), 2: _unit(0, 1)})
+    cands = {
+        1: ClaimCandidate("c-troops", "Troops withdraw", None, frozenset({"kyiv"}), None),
+        2: ClaimCandidate("c-gas", "Gas prices rose", None, frozenset(), None),
+    }
+    near = link_statement(
+        "Troops are not withdrawing",
+        _unit(1, 0.15),
+        actor_id=None,
+        entities=frozenset({"kyiv"}),
+        date=None,
+        index=index,
+        candidates=cands,
+    )
+    assert near.claim_id == "c-troops" and near.key == 1 and near.similarity > 0.99
+    far = link_statement(
+        "Something else",
+        _unit(0.7, -0.7, 1.0),
+        actor_id=None,
+        entities=frozenset(),
+        date=None,
+        index=index,
+        candidates=cands,
+    )
+    assert far.claim_id is None
+
+
+def test_link_statement_entity_clash_and_time_can_split_a_near_duplicate() -> None:
+    # Cosine just above the threshold; a different place or a year's gap push it below.
+    vec_claim = _unit(1, 0)
+    angle = np.arccos(DEFAULT_THRESHOLD + 0.05)
+    vec_stmt = _unit(float(np.cos(angle)), float(np.sin(angle)))
+    index = _index({7: vec_claim})
+    cands = {
+        7: ClaimCandidate("c7", "Troops leave Kyiv", None, frozenset({"kyiv"}), date(2022, 3, 1))
+    }
+    kwargs: dict[str, Any] = {"actor_id": None, "index": index, "candidates": cands}
+    with_entities = LinkWeights(entity_weight=0.2)
+    for weights in (DEFAULT_WEIGHTS, with_entities):
+        same = link_statement(
+            "t",
+            vec_stmt,
+            entities=frozenset({"kyiv"}),
+            date=date(2022, 3, 2),
+            weights=weights,
+            **kwargs,
+        )
+        assert same.claim_id == "c7"
+    later = link_statement(
+        "t", vec_stmt, entities=frozenset({"kyiv"}), date=date(2023, 3, 2), **kwargs
+    )
+    assert later.claim_id is None and "below threshold" in later.reason
+    elsewhere = link_statement(
+        "t", vec_stmt, entities=frozenset({"kherson"}), date=date(2022, 3, 2), **kwargs
+    )
+    assert elsewhere.claim_id == "c7"  # entity term off by default
+    elsewhere = link_statement(
+        "t",
+        vec_stmt,
+        entities=frozenset({"kherson"}),
+        date=date(2022, 3, 2),
+        weights=with_entities,
+        **kwargs,
+    )
+    assert elsewhere.claim_id is None
+
+
+def test_link_statement_skips_keys_without_candidate_and_bad_vectors() -> None:
+    index = _index({1: _unit(1, 0), 2: _unit(1, 0.05)})
+    cands = {2: ClaimCandidate("c2", "x")}  # key 1 was deleted from the store
+    decision = link_statement(
+        "x",
+        _unit(1, 0),
+        actor_id=None,
+        entities=frozenset(),
+        date=None,
+        index=index,
+        candidates=cands,
+    )
+    assert decision.claim_id == "c2"
+    for bad in (np.zeros(DIM), np.full(DIM, np.nan), np.ones(DIM + 1)):
+        out = link_statement(
+            "", bad, actor_id=None, entities=frozenset(), date=None, index=index, candidates=cands
+        )
+        assert out.claim_id is None and "embedding" in out.reason
+
+
+def test_candidate_from_claim() -> None:
+    claim = Claim(
+        id="c1",
+        text="Russia will withdraw troops from Kherson",
+        first_seen=datetime(2022, 11, 9, 8),
+        claimant_actor_id="ru-mod",
+        tracked=True,
+    )
+    cand = ClaimCandidate.from_claim(claim)
+    assert cand.date == date(2022, 11, 9)
+    assert cand.claimant_actor_id == "ru-mod"
+    assert {"russia", "kherson"} <= cand.entities
+
+
+# ------------------------------------------------------- real MiniLM examples
+CLAIMS = [
+    "Russian troops are withdrawing from the area around Kyiv",
+    "Gas prices rose sharply across the country in March",
+    "The central bank will raise interest rates next month",  # a tracked claim
+]
+
+
+@pytest.fixture(scope="module")
+def ledger(embedder: Any) -> tuple[VectorIndex, dict[int, ClaimCandidate]]:
+    index = VectorIndex.open(None, 384)
+    index.add(np.arange(len(CLAIMS)), embedder.encode(CLAIMS))
+    cands = {
+        i: ClaimCandidate(f"c{i}", t, None, linking_entities(t), None) for i, t in enumerate(CLAIMS)
+    }
+    return index, cands
+
+
+def _link(
+    text: str, embedder: Any, ledger: tuple[VectorIndex, dict[int, ClaimCandidate]]
+) -> str | None:
+    index, cands = ledger
+    vec = embedder.encode([text])[0]
+    return link_statement(
+        text,
+        vec,
+        actor_id=None,
+        entities=linking_entities(text),
+        date=None,
+        index=index,
+        candidates=cands,
+    ).claim_id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Same proposition, opposite stance: links (stance will call it a refutation).
+        ("Russian troops are not withdrawing from around Kyiv, Ukraine's military said", "c0"),
+        ("Russian forces are pulling back from positions near Kyiv", "c0"),
+        ("Fuel prices climbed steeply nationwide during March", "c1"),
+        ("Gas prices did not rise in March, the energy agency insisted", "c1"),
+        ("The central bank is not going to raise rates next month, its governor said", "c2"),
+        # Different events do not link.
+        ("The football club signed a new striker for the season", None),
+        ("Heavy floods forced thousands to leave their homes", None),
+    ],
+)
+def test_real_minilm_same_and_different_claims(
+    text: str,
+    expected: str | None,
+    embedder: Any,
+    ledger: tuple[VectorIndex, dict[int, ClaimCandidate]],
+) -> None:
+    assert _link(text, embedder, ledger) == expected
+
+
+def test_canonical_text_on_long_and_odd_input() -> None:
+    long = "Prices will fall " + "and fall " * 20_000 + ", the minister said on Tuesday."
+    out = canonical_text(long)
+    assert out.endswith("and fall") and "minister" not in out
+    assert canonical_text("\x00\u200b") == "\x00\u200b".strip()
+    assert linking_entities("\x00 \u200b ###") == frozenset()
+
+
+def test_records_pickle_for_ray_workers() -> None:
+    import pickle
+
+    cand = ClaimCandidate("c1", "x", "a", frozenset({"kyiv"}), date(2024, 1, 1))
+    assert pickle.loads(pickle.dumps(cand)) == cand
+    decision = link_statement(
+        "x",
+        _unit(1, 0),
+        actor_id=None,
+        entities=frozenset(),
+        date=None,
+        index=_index({1: _unit(1, 0)}),
+        candidates={1: cand},
+    )
+    assert pickle.loads(pickle.dumps(decision)) == decision

@@ -1,0 +1,340 @@
+"""End to end on the sample corpus: every status, claim by claim, with real models.
+
+The corpus's ``expected.json`` says, for each intended claim, the article that
+first asserts it and the status an analyst would give it under the default
+policy. The ledger claim for an intended claim is the one asserted in that
+article whose text is closest (MiniLM cosine) to the intended text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from claimledger.cli import app
+from claimledger.config import load_config
+from claimledger.pipeline.local import ingest
+from claimledger.pipeline.process import recompute_all
+from claimledger.pipeline.views import claim_views, explain_claim
+from claimledger.store.ledger import Ledger
+from tests_paths import SAMPLE  # type: ignore[import-not-found]
+
+pytestmark = pytest.mark.slow
+EXPECTED = json.loads((SAMPLE / "expected.json").read_text("utf-8"))
+ENV = {"CLAIMLEDGER_EXTRACT__ACTORS_FILE": str(SAMPLE / "actors.yaml")}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ledger, Any]]:
+    config = load_config(environ=ENV, user_file=Path("/nonexistent"))
+    db = tmp_path_factory.mktemp("sample") / "ledger.db"
+    ledger = Ledger.open(f"sqlite:///{db}")
+    report = ingest([str(SAMPLE / "corpus")], ledger=ledger, config=config)
+    assert not report.failures
+    yield ledger, config
+    ledger.close()
+
+
+def _match(ledger: Ledger, config: Any, expected: dict[str, Any], embedder: Any) -> dict[str, Any]:
+    url_to_id = {a.url: a.id for a in ledger.articles()}
+    first = url_to_id[expected["first_seen"]]
+    asserted = {lk.claim_id for lk in ledger.links(article_id=first) if lk.role == "assertion"}
+    views = claim_views(ledger, config=config, ids=sorted(asserted))
+    assert views, f"{expected['key']}: no claim asserted in {expected['first_seen']}"
+    vecs = embedder.encode([expected["text"]] + [v["text"] for v in views])
+    best = int(np.argmax(vecs[1:] @ vecs[0]))
+    return views[best]
+
+
+def test_full_pipeline_status_agreement(sample: tuple[Ledger, Any], embedder: Any) -> None:
+    """How many intended statuses the whole pipeline (linking and stance models included) reproduces.
+
+    A quality gate, not a claim of perfection: the floor is what the current
+    models reach (see eval/baselines/sample_statuses.json); raising it is fine.
+    """
+    ledger, config = sample
+    floor = json.loads(
+        (
+            Path(__file__).resolve().parents[2]
+            / "src/claimledger/eval/baselines/sample_statuses.json"
+        ).read_text("utf-8")
+    )
+    hits = [
+        e["key"]
+        for e in EXPECTED["claims"]
+        if _match(ledger, config, e, embedder)["status"] == e["status"]
+    ]
+    assert len(hits) >= floor["min_agreeing_claims"], hits
+
+
+def test_every_status_appears(sample: tuple[Ledger, Any]) -> None:
+    ledger, config = sample
+    statuses = {v["status"] for v in claim_views(ledger, config=config)}
+    # contested and refuted need refutations the stance model does not yet find
+    # in this corpus; the gold-stance test below reaches them.
+    assert statuses >= {"unverified", "corroborated", "retracted"}
+
+
+def test_syndicated_copies_do_not_corroborate(sample: tuple[Ledger, Any]) -> None:
+    ledger, config = sample
+    for view in claim_views(ledger, config=config, status="corroborated"):
+        independent_origins = {
+            e["origin"] for e in view["evidence"] if e["independent"] and e["stance"] == "supports"
+        }
+        assert len(independent_origins) >= 2, view
+
+
+def test_claims_json_shape(sample: tuple[Ledger, Any]) -> None:
+    ledger, config = sample
+    for view in claim_views(ledger, config=config, limit=20):
+        assert set(view) == {
+            "id",
+            "text",
+            "claimant",
+            "first_seen",
+            "status",
+            "reasons",
+            "evidence",
+            "reports",
+        }
+        assert set(view["claimant"]) == {"name", "actor"}
+        for ev in view["evidence"]:
+            assert set(ev) == {
+                "statement",
+                "outlet",
+                "origin",
+                "actor",
+                "stance",
+                "independent",
+                "date",
+            }
+
+
+def test_recompute_reproduces_history(sample: tuple[Ledger, Any]) -> None:
+    ledger, config = sample
+    ids = ledger.claim_ids_with_links()
+    before = {cid: ledger.history(cid) for cid in ids}
+    assert recompute_all(ledger=ledger, config=config) == len(ids)
+    assert {cid: ledger.history(cid) for cid in ids} == before
+
+
+def test_explain_names_reasons_and_outlets(sample: tuple[Ledger, Any]) -> None:
+    ledger, config = sample
+    view = max(claim_views(ledger, config=config), key=lambda v: (v["reports"], v["id"]))
+    text = explain_claim(ledger, view["id"], config=config)
+    assert view["status"] in text
+    assert all(r.split("(")[0] in text for r in view["reasons"])
+    assert any(ev["outlet"] in text for ev in view["evidence"])
+
+
+def test_track_then_ingest_jsonl_links_evidence(tmp_path: Path) -> None:
+    """A claim registered by hand picks up later reports from independent outlets and is corroborated."""
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    env = {**ENV, "CLAIMLEDGER_CONFIG": "/nonexistent"}
+    text = "Varnia is building a pontoon bridge across the Rell River near Kasto."
+    res = runner.invoke(
+        app,
+        [
+            "--db",
+            db,
+            "track",
+            text,
+            "--claimant",
+            "Ostrelan Defence Ministry",
+            "--date",
+            "2025-03-05",
+        ],
+        env=env,
+    )
+    assert res.exit_code == 0, res.output
+    claim_id = res.stdout.strip().splitlines()[-1]
+    reports = [
+        (
+            "Orbisight Imaging",
+            "2025-03-07T10:00:00Z",
+            "Satellite images taken on Thursday show that Varnia is building a pontoon bridge across the Rell River near Kasto, the imaging company Orbisight said.",
+        ),
+        (
+            "Halden Daily",
+            "2025-03-07T15:00:00Z",
+            "Our reporters saw Varnian engineers building a pontoon bridge across the Rell River just north of Kasto on Friday.",
+        ),
+        (
+            "Cardon Observer",
+            "2025-03-08T09:00:00Z",
+            "A pontoon bridge is being built by Varnia across the Rell River near Kasto, according to local farmers interviewed by the Observer.",
+        ),
+    ]
+    lines = [
+        json.dumps(
+            {
+                "url": f"https://{o.split()[0].lower()}.example/bridge",
+                "outlet": o,
+                "published": d,
+                "title": "Bridge over the Rell",
+                "text": t,
+            }
+        )
+        for o, d, t in reports
+    ]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["--db", db, "ingest", str(tmp_path / "in.jsonl")], env=env)
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["--db", db, "claims", "--format", "json"], env=env)
+    [view] = [v for v in json.loads(res.stdout) if v["id"] == claim_id]
+    assert view["reports"] >= 2, view
+    assert view["status"] == "corroborated", view
+
+
+def test_exports(sample: tuple[Ledger, Any]) -> None:
+    from claimledger.pipeline.export import export_claims, export_records
+
+    ledger, config = sample
+    reviews = export_records(ledger, config=config, fmt="claimreview")
+    assert reviews and {r["reviewRating"]["alternateName"] for r in reviews} <= {
+        "corroborated",
+        "refuted",
+        "contested",
+        "retracted",
+    }
+    for r in reviews:
+        assert r["@type"] == "ClaimReview" and r["claimReviewed"] and r["url"].startswith("http")
+        assert r["itemReviewed"]["author"]["name"] and r["itemReviewed"]["firstAppearance"]["url"]
+    bundles = export_records(ledger, config=config, fmt="provenance")
+    assert len(bundles) == ledger.count("claims")
+    decided = [rep for b in bundles for rep in b["reports"]]
+    assert {rep["independence_reason"].split("(")[0] for rep in decided} >= {
+        "ASSERTION",
+        "INDEPENDENT",
+    }
+    assert all(b["policy_version"] == "see-then-believe/1" for b in bundles)
+    csv_text = export_claims(ledger, config=config, fmt="csv")
+    assert csv_text.splitlines()[0].startswith("id,status,claimant")
+    assert len(csv_text.splitlines()) == ledger.count("claims") + 1
+
+
+GOLD_STANCES = (
+    ("supports", "supports"),
+    ("refutes", "refutes"),
+    ("questions", "questions"),
+    ("discusses", "discusses"),
+)
+
+
+def _gold_assessment(ledger: Ledger, config: Any, expected: dict[str, Any], embedder: Any) -> Any:
+    """Assess an intended claim from the corpus's own stance labels, with everything else real.
+
+    Links and stances come from ``expected.json``; speakers, actors, outlets,
+    origins and dates come from the pipeline's stored statements and articles,
+    so this checks extraction, actors, syndication grouping and the verdict
+    engine on the corpus without the linking and stance models.
+    """
+    from datetime import date
+
+    from claimledger.pipeline.process import ledger_actors, ledger_now, policy_of
+    from claimledger.records import Claim, Link, Outlet, hash_id
+    from claimledger.verify.engine import assess
+    from claimledger.verify.evidence import evidence_from_records, is_retraction
+    from claimledger.verify.parties import claim_parties
+
+    arts = {a.url: a for a in ledger.articles()}
+    outlets = {
+        name: Outlet(id=oid, name=name, actor_id=actor) for oid, name, actor in ledger.outlets()
+    }
+    first_outlet = {
+        o.id: arts_by_id.outlet
+        for o in ledger.origins()
+        for arts_by_id in [ledger.get_article(o.first_article_id)]
+    }
+    actors = ledger_actors(ledger, config)
+    first = arts[expected["first_seen"]]
+    claim = Claim(
+        id=expected["key"],
+        text=expected["text"],
+        first_seen=first.published,
+        claimant_name=expected["claimant_name"],
+        claimant_actor_id=expected["claimant"],
+        resolution_date=date.fromisoformat(expected["resolution_date"])
+        if expected["resolution_date"]
+        else None,
+    )
+    claim_vec = embedder.encode([expected["text"]])[0]
+    items = [(u, s) for key, s in GOLD_STANCES for u in expected[key]]
+    if expected["retracted_by"]:
+        items.append((expected["retracted_by"], "refutes"))
+    evidence = []
+    for url, stance in items:
+        art = arts[url]
+        stmts = [st for st in ledger.statements(article_id=art.id)]
+        if url == expected["retracted_by"]:
+            stmts = [
+                st
+                for st in stmts
+                if is_retraction(" ".join(filter(None, (st.cue_text, st.content_text))))
+            ] or stmts
+        vecs = embedder.encode([st.content_text for st in stmts])
+        st = stmts[int(np.argmax(vecs @ claim_vec))]
+        role = "assertion" if url == expected["first_seen"] and stance == "supports" else "report"
+        link = Link(
+            id=hash_id(claim.id, art.id, stance, prefix="l"),
+            claim_id=claim.id,
+            article_id=art.id,
+            stance=stance,
+            confidence=1.0,
+            similarity=1.0,
+            statement_id=st.id,
+            role=role,
+        )  # type: ignore[arg-type]
+        evidence.append(
+            evidence_from_records(
+                link,
+                article=art,
+                statement=st,
+                outlet=outlets.get(art.outlet or ""),
+                origin_outlet=outlets.get(first_outlet.get(art.origin_id or "") or ""),
+            )
+        )
+    parties = claim_parties(claim, resolver=actors, affiliations=actors)
+    return assess(
+        claim,
+        evidence,
+        policy=policy_of(config),
+        affiliations=actors,
+        as_of=ledger_now(ledger),
+        parties=parties,
+    )
+
+
+GOLD_XFAIL = {
+    # The corpus labels a13 as both supporting and refuting C1 at article level;
+    # choosing the statement by similarity picks an independent speaker for the
+    # support, so C1 comes out contested instead of refuted.
+    "C1": "article-level gold label cannot say which statement of a13 supports C1",
+}
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=GOLD_XFAIL[c["key"]]))
+        if c["key"] in GOLD_XFAIL
+        else c
+        for c in EXPECTED["claims"]
+    ],
+    ids=[c["key"] for c in EXPECTED["claims"]],
+)
+def test_intended_statuses_from_gold_stances(
+    sample: tuple[Ledger, Any], embedder: Any, expected: dict[str, Any]
+) -> None:
+    ledger, config = sample
+    found = _gold_assessment(ledger, config, expected, embedder)
+    assert found.status == expected["status"], found.reasons
+    if expected["resolution_date"]:
+        assert f"AWAITING_RESOLUTION({expected['resolution_date']})" in found.reasons
