@@ -237,6 +237,18 @@ def sample() -> Iterator[Server]:
 
 
 @pytest.mark.slow
+def wait_for(browser: Any, fragment: str) -> None:
+    """Wait until a click's navigation has loaded the page whose URL holds ``fragment``."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(
+        lambda b: (
+            fragment in b.current_url
+            and b.execute_script("return document.readyState") == "complete"
+        )
+    )
+
+
 def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     from selenium.webdriver.support.ui import Select
 
@@ -255,6 +267,7 @@ def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     settled = sorted(statuses - {"unverified"})[0]
     Select(browser.find_element("name", "status")).select_by_value(settled)
     browser.find_element("css selector", "form.filters button").click()
+    wait_for(browser, f"status={settled}")
     filtered = browser.find_elements("css selector", "tr.claim-row")
     assert filtered and all(
         r.find_element("css selector", ".badge").text == settled for r in filtered
@@ -273,6 +286,7 @@ def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     # Open the settled claim: timeline and reasons are there.
     browser.get(base + f"/?status={settled}")
     browser.find_element("css selector", "tr.claim-row a.claim-link").click()
+    wait_for(browser, "/claims/")
     assert "/claims/" in browser.current_url
     svg = browser.find_element("css selector", "svg.timeline")
     assert svg.size["width"] > 300
@@ -293,6 +307,7 @@ def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     href = link.get_attribute("href")
     assert "#s-" in href
     link.click()
+    wait_for(browser, "/articles/")
     assert "/articles/" in browser.current_url
     target = href.split("#", 1)[1]
     el = browser.find_element("id", target)
@@ -319,7 +334,15 @@ def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     browser.back()
     browser.get(base + f"/?status={settled}")
     browser.find_element("css selector", "tr.claim-row a.claim-link").click()
-    browser.find_element("css selector", "form.watch button").click()
+    wait_for(browser, "/claims/")
+    button = browser.find_element("css selector", "form.watch button")
+    button.click()
+    # The POST redirects back to the claim page: wait until that new page has replaced this one.
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(button))
+    wait_for(browser, "/claims/")
     browser.get(base + "/watchlist")
     assert browser.find_elements("css selector", "section.watched.changed")
     shot(browser, "watchlist")
