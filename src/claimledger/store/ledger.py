@@ -353,7 +353,7 @@ class Ledger:
         session.flush()
         if buckets:  # an empty parameter list would insert one row of NULLs
             session.execute(
-                insert(LshBandRow.__table__),
+                insert(LshBandRow),
                 [{"band": b, "bucket": h, "article_id": article.id} for b, h in buckets],
             )
 
