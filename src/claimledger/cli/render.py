@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,7 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+# Piped output gets a wide table rather than rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
@@ -35,6 +37,25 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+# Fixed widths for the short columns; the others share what is left.
+WIDTHS = {
+    "id": 18,
+    "status": 12,
+    "claimant": 24,
+    "first_seen": 10,
+    "reports": 7,
+    "published": 16,
+    "outlet": 22,
+    "origin": 18,
+    "kind": 8,
+    "speaker": 22,
+    "actor": 22,
+    "cue": 14,
+    "checkworthiness": 8,
+    "reasons": 34,
+}
+
+
 def emit(
     rows: Sequence[dict[str, Any]], *, fmt: Format, columns: Sequence[str], title: str | None = None
 ) -> None:
@@ -46,9 +67,13 @@ def emit(
         for r in rows:
             print(json.dumps(jsonable(r), ensure_ascii=False))
         return
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, show_lines=False, expand=True)
     for col in columns:
-        table.add_column(col)
+        # One line per record, cut with an ellipsis: a ledger is read down, not across.
+        width = WIDTHS.get(col)
+        table.add_column(
+            col, no_wrap=True, overflow="ellipsis", width=width, ratio=None if width else 1
+        )
     for r in rows:
         table.add_row(*(_cell(r.get(c)) for c in columns))
     console.print(table)
