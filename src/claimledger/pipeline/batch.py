@@ -29,7 +29,6 @@ from pathlib import Path
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
 from claimledger.ingest.sources import Defaults
-from claimledger.ingest.store import Stored, store_articles, wire_agencies
 from claimledger.pipeline.local import fetch_options, new_run_id, store_sources
 from claimledger.pipeline.parquet import is_parquet, read_parquet
 from claimledger.pipeline.process import (
@@ -101,29 +100,6 @@ def read_parquet_inputs(
         yield from read_parquet(path, defaults=Defaults(), max_bytes=max_bytes)
 
 
-def _store_items(
-    items: Iterable[Article | IngestFailure], *, ledger: Ledger, config: Config, run_id: str
-) -> IngestReport:
-    # The storing half of pipeline.local.store_sources, for the Parquet reader's records.
-    # TODO(lead): let store_sources take an iterable of records, then call it instead.
-    report = IngestReport()
-    table = actor_table(config.extract.actors_file)
-    stored = store_articles(
-        items,
-        ledger=ledger,
-        config=config.dedup,
-        outlet_actor=table.outlet_actor,
-        agencies=wire_agencies(table.actors()),
-    )
-    for got in stored:
-        if isinstance(got, Stored):
-            (report.added if got.new else report.duplicates).append(got.article.id)
-        elif isinstance(got, IngestFailure):
-            report.failures.append(got)
-            ledger.record_failures([got], run_id=run_id)
-    return report
-
-
 def store_inputs(
     inputs: Sequence[str], *, ledger: Ledger, config: Config, run_id: str
 ) -> IngestReport:
@@ -140,8 +116,13 @@ def store_inputs(
             plain, ledger=ledger, config=config, defaults=Defaults(), run_id=run_id
         )
     if parquet:
-        more = _store_items(
-            read_parquet_inputs(inputs, config=config), ledger=ledger, config=config, run_id=run_id
+        more = store_sources(
+            [],
+            ledger=ledger,
+            config=config,
+            defaults=Defaults(),
+            run_id=run_id,
+            items=read_parquet_inputs(inputs, config=config),
         )
         report.added += more.added
         report.duplicates += more.duplicates

@@ -9,14 +9,14 @@ stopped and a re-run does nothing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from claimledger.config import Config
 from claimledger.ingest.fetch import FetchOptions
 from claimledger.ingest.sources import Defaults, iter_sources
 from claimledger.ingest.store import Stored, store_articles, wire_agencies
-from claimledger.records import IngestFailure, IngestReport, hash_id
+from claimledger.records import Article, IngestFailure, IngestReport, hash_id
 from claimledger.store.ledger import Ledger
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def store_sources(
     progress: Progress | None = None,
     seen_feed_keys: list[str] | None = None,
     skip_feed_keys: set[str] | None = None,
+    items: Iterable[Article | IngestFailure | str] | None = None,
 ) -> IngestReport:
     """Read and store every source; failures are recorded, never raised.
 
@@ -62,14 +63,16 @@ def store_sources(
         progress: Called with ("stored", n) after each article.
         seen_feed_keys: When given, feed entry keys handled are appended to it.
         skip_feed_keys: Feed entries already handled by an earlier poll.
+        items: Records already read (e.g. from Parquet) to store instead of reading ``sources``.
     """
     from claimledger.pipeline.process import actor_table
 
     report = IngestReport()
     table = actor_table(config.extract.actors_file)
-    items = iter_sources(
-        list(sources), defaults=defaults, options=fetch_options(config), seen=skip_feed_keys
-    )
+    if items is None:
+        items = iter_sources(
+            list(sources), defaults=defaults, options=fetch_options(config), seen=skip_feed_keys
+        )
     agencies = wire_agencies(table.actors())
     stored = store_articles(
         items,
