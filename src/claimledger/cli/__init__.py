@@ -20,6 +20,7 @@ import typer
 from claimledger.cli.render import Format, emit, err_console
 from claimledger.config import Config, load_config, resolve_db_url
 from claimledger.errors import ClaimledgerError, Code, ConfigError
+from claimledger.records import IngestReport
 from claimledger.store.ledger import Ledger
 
 app = typer.Typer(
@@ -163,13 +164,7 @@ def ingest(
         )
     for f in report.failures:
         _error_line(f"{f.code} {f.item}: {f.reason}")
-    summary = {
-        "added": len(report.added),
-        "duplicates": len(report.duplicates),
-        "failed": len(report.failures),
-        "statements": report.statements,
-        "claims": report.claims,
-    }
+    summary = _summary(report)
     emit([summary], fmt=fmt, columns=list(summary), title="ingest")
     if report.failures:
         raise typer.Exit(1)
@@ -446,13 +441,7 @@ def batch(
         address=address,
         workers=workers,
     )
-    summary = {
-        "added": len(report.added),
-        "duplicates": len(report.duplicates),
-        "failed": len(report.failures),
-        "statements": report.statements,
-        "claims": report.claims,
-    }
+    summary = _summary(report)
     emit([summary], fmt=Format.table, columns=list(summary), title="batch")
     if report.failures:
         raise typer.Exit(1)
@@ -528,6 +517,17 @@ def eval_linking(
         )
     chosen = pairs if pairs is not None else build_fnc_pairs(fnc_dir or Path(), max_pairs=max_pairs)
     print(format_linking_report(evaluate_linking(chosen)))
+
+
+def _summary(report: IngestReport) -> dict[str, int]:
+    """Counts of an ingest or batch run, for the table printed at its end."""
+    return {
+        "added": len(report.added),
+        "duplicates": len(report.duplicates),
+        "failed": len(report.failures),
+        "statements": report.statements,
+        "claims": report.claims,
+    }
 
 
 def _error_line(message: str) -> None:
