@@ -94,11 +94,24 @@ def ledger_actors(ledger: Ledger, config: Config) -> Any:
     affiliations their titles reveal; verification in another process must see
     the same affiliations, so they are read back from the store.
     """
-    table = actor_table(config.extract.actors_file)
+    key = (config.extract.actors_file, ledger.url)
+    table = _LEDGER_TABLES.get(key)
+    if table is None:
+        # A table of its own per ledger: actors created while reading one ledger
+        # (with the affiliations their first context revealed) must not leak
+        # into another ledger read by the same process.
+        from claimledger.extract.actors import ActorTable
+
+        path = config.extract.actors_file
+        table = ActorTable.load(Path(path) if path else None)
+        _LEDGER_TABLES[key] = table
     for actor in ledger.actors():
         if table.get(actor.id) is None:
             table.add(actor)
     return table
+
+
+_LEDGER_TABLES: dict[tuple[str, str], Any] = {}
 
 
 def load_actors(*, ledger: Ledger, config: Config) -> int:
@@ -190,11 +203,13 @@ def statements_of(
     return out
 
 
-def extract_statements(articles: Sequence[Article], *, config: Config) -> list[list[Statement]]:
+def extract_statements(
+    articles: Sequence[Article], *, config: Config, actors: Any | None = None
+) -> list[list[Statement]]:
     """Attribution extraction and actor resolution for a batch of articles."""
     from claimledger.extract.attribution import extract_texts
 
-    actors = actor_table(config.extract.actors_file)
+    actors = actors if actors is not None else actor_table(config.extract.actors_file)
     texts = [a.text for a in articles]
     found = extract_texts(texts, batch_size=config.extract.batch_size, actors=actors)
     return [
@@ -202,14 +217,17 @@ def extract_statements(articles: Sequence[Article], *, config: Config) -> list[l
     ]
 
 
-def analyse_articles(articles: Sequence[Article], *, config: Config) -> list[Analysed]:
+def analyse_articles(
+    articles: Sequence[Article], *, config: Config, actors: Any | None = None
+) -> list[Analysed]:
     """The per-article stages: extraction, check-worthiness, embedding, entities, dates."""
     from claimledger.extract.checkworthy import score_checkworthy
     from claimledger.extract.timex import is_future
     from claimledger.link.embeddings import get_embedder
     from claimledger.link.linker import linking_entities
 
-    batches = extract_statements(articles, config=config)
+    table = actors if actors is not None else actor_table(config.extract.actors_file)
+    batches = extract_statements(articles, config=config, actors=table)
     flat = [st for sts in batches for st in sts]
     scores = score_checkworthy([st.content_text for st in flat]) if flat else np.zeros(0)
     score_of = {st.id: float(sc) for st, sc in zip(flat, scores, strict=True)}
@@ -227,7 +245,6 @@ def analyse_articles(articles: Sequence[Article], *, config: Config) -> list[Ana
         st.id: np.asarray(v, dtype=np.float32).tobytes()
         for st, v in zip(to_embed, vecs, strict=True)
     }
-    table = actor_table(config.extract.actors_file)
     created = {a.id for a in table.created()}
     out = []
     for art, sts in zip(articles, batches, strict=True):
@@ -323,6 +340,7 @@ def link_analysed(
     config: Config,
     index: Any | None = None,
     progress: Progress | None = None,
+    actors: Any | None = None,
 ) -> ProcessReport:
     """Store statements, link them to claims (opening claims as needed), classify stances.
 
@@ -335,7 +353,7 @@ def link_analysed(
     report = ProcessReport()
     index = index if index is not None else open_index(ledger)
     lookup = StoreCandidates(ledger)
-    table = actor_table(config.extract.actors_file)
+    table = actors if actors is not None else actor_table(config.extract.actors_file)
     ordered = sorted(
         analysed,
         key=lambda a: (a.article.published or datetime.min.replace(tzinfo=UTC), a.article.id),
@@ -670,18 +688,20 @@ def process_pending(
 ) -> ProcessReport:
     """Analyse every stored article not processed yet, in (published, id) order."""
     total = ProcessReport()
-    ledger.upsert_actors(actor_table(config.extract.actors_file).actors())
+    actors = ledger_actors(ledger, config)
+    ledger.upsert_actors(actors.actors())
     index = open_index(ledger)
     while True:
         todo = ledger.articles(unprocessed=True, limit=batch)
         if not todo:
             break
         part = link_analysed(
-            analyse_articles(todo, config=config),
+            analyse_articles(todo, config=config, actors=actors),
             ledger=ledger,
             config=config,
             index=index,
             progress=progress,
+            actors=actors,
         )
         total.articles += part.articles
         total.statements += part.statements
@@ -701,7 +721,7 @@ def track_claim(
 
     if not text.strip():
         raise ConfigError(Code.E402, "track", reason="empty claim text")
-    actors = actor_table(config.extract.actors_file)
+    actors = ledger_actors(ledger, config)
     actor: Actor | None = actors.resolve_or_create(claimant) if claimant else None
     when = when or datetime.now(UTC)
     claim = Claim(
