@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import trafilatura
@@ -227,6 +228,34 @@ def _text_article(text: str, *, item: str, name: str, defaults: Defaults) -> Art
     )
 
 
+def record_problem(record: dict[str, Any]) -> str | None:
+    """Why an article record (a JSON line, a Parquet row) cannot be read, or None."""
+    if not isinstance(record.get("text"), str):
+        return '"text" missing or not a string'
+    for key in ("url", "title", "outlet", "byline"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return f'"{key}" is not a string'
+    return None
+
+
+def article_from_record(record: dict[str, Any], *, item: str, defaults: Defaults) -> Article:
+    """An article from a record that ``record_problem`` accepted.
+
+    Raises:
+        IngestError: E112 for an unreadable date, E103 for empty text.
+    """
+    published = parse_date(record.get("published"), item=item) or defaults.published
+    return make_article(
+        record["text"],
+        item=item,
+        title=record.get("title"),
+        url=record.get("url"),
+        outlet=record.get("outlet") or defaults.outlet,
+        published=published,
+        byline=record.get("byline"),
+    )
+
+
 def read_jsonl(
     path: Path, *, defaults: Defaults, max_bytes: int
 ) -> Iterator[Article | IngestFailure]:
@@ -248,26 +277,10 @@ def read_jsonl(
                     ) from exc
                 if not isinstance(obj, dict):
                     raise IngestError(Code.E104, item, line=lineno, reason="not a JSON object")
-                text = obj.get("text")
-                if not isinstance(text, str):
-                    raise IngestError(
-                        Code.E104, item, line=lineno, reason='"text" missing or not a string'
-                    )
-                for key in ("url", "title", "outlet", "byline"):
-                    if obj.get(key) is not None and not isinstance(obj[key], str):
-                        raise IngestError(
-                            Code.E104, item, line=lineno, reason=f'"{key}" is not a string'
-                        )
-                published = parse_date(obj.get("published"), item=item) or defaults.published
-                yield make_article(
-                    text,
-                    item=item,
-                    title=obj.get("title"),
-                    url=obj.get("url"),
-                    outlet=obj.get("outlet") or defaults.outlet,
-                    published=published,
-                    byline=obj.get("byline"),
-                )
+                problem = record_problem(obj)
+                if problem is not None:
+                    raise IngestError(Code.E104, item, line=lineno, reason=problem)
+                yield article_from_record(obj, item=item, defaults=defaults)
             except IngestError as exc:
                 yield _fail(exc)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from claimledger.errors import Code, IngestError
-from claimledger.ingest.sources import Defaults, make_article, parse_date
+from claimledger.ingest.sources import Defaults, article_from_record, record_problem
 from claimledger.records import Article, IngestFailure
 
 log = logging.getLogger(__name__)
@@ -34,25 +34,13 @@ def _row_article(
     row: dict[str, Any], *, item: str, defaults: Defaults, max_bytes: int
 ) -> Article | IngestFailure:
     try:
-        text = row.get("text")
-        if not isinstance(text, str):
-            raise IngestError(Code.E108, item, reason='"text" missing or not a string')
-        size = len(text.encode("utf-8"))
+        problem = record_problem(row)
+        if problem is not None:
+            raise IngestError(Code.E108, item, reason=problem)
+        size = len(row["text"].encode("utf-8"))
         if size > max_bytes:
             raise IngestError(Code.E105, item, size=size, limit=max_bytes)
-        for key in ("url", "title", "outlet", "byline"):
-            if row.get(key) is not None and not isinstance(row[key], str):
-                raise IngestError(Code.E108, item, reason=f'"{key}" is not a string')
-        published = parse_date(row.get("published"), item=item) or defaults.published
-        return make_article(
-            text,
-            item=item,
-            title=row.get("title"),
-            url=row.get("url"),
-            outlet=row.get("outlet") or defaults.outlet,
-            published=published,
-            byline=row.get("byline"),
-        )
+        return article_from_record(row, item=item, defaults=defaults)
     except IngestError as exc:
         return IngestFailure(item=exc.item, code=exc.code.name, reason=exc.reason)
 
