@@ -606,13 +606,15 @@ def task_stages(n: int) -> dict[str, Any]:
 TASKS = ("end_to_end", "stages", "ray_scaling", "incremental", "databases")
 
 
-def run_task(name: str, *, quick: bool, max_claims: int = 1_000_000) -> dict[str, Any]:
+def run_task(
+    name: str, *, quick: bool, max_claims: int = 1_000_000, min_claims: int = 0
+) -> dict[str, Any]:
     """Run one task with the full or the quick (smoke-test) input sizes.
 
     ``max_claims`` caps the ledger sizes (an HNSW build of 1M claims takes most of an
     hour on a busy 2-core machine).
     """
-    big = [n for n in (10_000, 100_000, 1_000_000) if n <= max_claims]
+    big = [n for n in (10_000, 100_000, 1_000_000) if min_claims <= n <= max_claims]
     if name == "end_to_end":
         return task_end_to_end(4 if quick else 40)
     if name == "stages":
@@ -638,9 +640,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="JSON file to write")
     parser.add_argument("--quick", action="store_true", help="tiny inputs (smoke test)")
     parser.add_argument("--max-claims", type=int, default=1_000_000, help="largest ledger size")
+    parser.add_argument("--min-claims", type=int, default=0, help="smallest ledger size")
     args = parser.parse_args(argv)
     t = time.perf_counter()
-    result = run_task(args.task, quick=args.quick, max_claims=args.max_claims)
+    result = run_task(
+        args.task, quick=args.quick, max_claims=args.max_claims, min_claims=args.min_claims
+    )
     result["task"] = args.task
     result["quick"] = args.quick
     result["wall_s"] = round(time.perf_counter() - t, 1)

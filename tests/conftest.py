@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests_stores import PgServer, Stores  # type: ignore[import-not-found]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -20,7 +18,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = Path(os.environ.get("CLAIMLEDGER_DATASETS", ROOT.parent / "shared" / "datasets"))
 SAMPLE = ROOT / "src" / "claimledger" / "data" / "sample"
-PG_BIN = Path(os.environ.get("CLAIMLEDGER_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
 @pytest.fixture(scope="session")
@@ -44,60 +41,6 @@ def datasets() -> Path:
     return DATASETS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class PgServer:
-    """A private PostgreSQL cluster on loopback, started from Debian's binaries."""
-
-    def __init__(self) -> None:
-        if not (PG_BIN / "initdb").exists():
-            pytest.fail(f"PostgreSQL server binaries not found in {PG_BIN}: run `make system-deps`")
-        self.root = Path(tempfile.mkdtemp(prefix="claimledger-pg-"))
-        self.data = self.root / "data"
-        self.sock = self.root / "sock"
-        self.log = self.root / "pg.log"
-        self.port = _free_port()
-        self.as_root = os.geteuid() == 0
-        self.sock.mkdir()
-        if self.as_root:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.sock, "postgres")
-        self._run(f"{PG_BIN}/initdb -D {self.data} -U postgres --auth=trust -E UTF8 >/dev/null")
-        self.start()
-
-    def _run(self, cmd: str) -> None:
-        full = ["su", "postgres", "-c", cmd] if self.as_root else ["bash", "-c", cmd]
-        subprocess.run(full, check=True, cwd="/tmp")
-
-    def start(self) -> None:
-        opts = f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        self._run(f'{PG_BIN}/pg_ctl -D {self.data} -w -l {self.log} -o "{opts}" start >/dev/null')
-
-    def stop(self, mode: str = "fast") -> None:
-        self._run(f"{PG_BIN}/pg_ctl -D {self.data} -m {mode} -w stop >/dev/null")
-
-    def url(self, db: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{db}"
-
-    def create_db(self, name: str) -> str:
-        import psycopg
-
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-    def close(self) -> None:
-        try:
-            self.stop("immediate")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgServer]:
     server = PgServer()
@@ -105,17 +48,55 @@ def pg() -> Iterator[PgServer]:
     server.close()
 
 
-_DB_COUNTER = iter(range(10_000))
+STORES = ("sqlite", "postgresql")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty store URL: a SQLite file, and a PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
-    server: PgServer = request.getfixturevalue("pg")
-    url = server.create_db(f"t{next(_DB_COUNTER)}_{os.getpid()}")
-    return "postgresql+psycopg://" + url[len("postgresql://") :]
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=(*STORES, "both"),
+        default=os.environ.get("CLAIMLEDGER_TEST_STORE", "both"),
+        help="which store every store-backed test runs on (default both; "
+        "env CLAIMLEDGER_TEST_STORE)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses a store (directly or through a fixture) on each backend."""
+    if "store" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.config.getoption("store")
+    backends = STORES if chosen == "both" else (chosen,)
+    metafunc.parametrize(
+        "store",
+        [
+            pytest.param(b, marks=pytest.mark.integration) if b == "postgresql" else b
+            for b in backends
+        ],
+        indirect=True,
+        scope="session",
+    )
+
+
+@pytest.fixture(scope="session")
+def store(request: pytest.FixtureRequest) -> str:
+    """The backend under test: ``sqlite`` or ``postgresql`` (parametrised, see above)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def stores(
+    store: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Stores:
+    """Factory of stores on the backend under test."""
+    server = request.getfixturevalue("pg") if store == "postgresql" else None
+    return Stores(store, tmp_path_factory, server)
+
+
+@pytest.fixture
+def ledger_url(stores: Stores) -> str:
+    """A fresh, empty store URL on the backend under test."""
+    return stores.new()
 
 
 @pytest.fixture

@@ -92,11 +92,11 @@ def _statement(
     )
 
 
-def build_small(path: Path, config: Config) -> Built:
-    """Write the small ledger into a SQLite file at ``path``; returns its ids."""
+def build_small(target: Path | str, config: Config) -> Built:
+    """Write the small ledger into a store (a SQLite file path or a store URL); returns its ids."""
     from claimledger.pipeline.process import actor_table, recompute
 
-    url = f"sqlite:///{path}"
+    url = target if isinstance(target, str) else f"sqlite:///{target}"
     ledger = Ledger.open(url)
     built = Built(url=url)
     ledger.upsert_actors(actor_table(config.extract.actors_file).actors())

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from api_factories import Built, build_small, make_config
 from fastapi.testclient import TestClient
 
 from claimledger.config import Config
+from tests_stores import Stores  # type: ignore[import-not-found]
 
 TOKEN = "correct-horse-battery-staple-0123456789"
 
@@ -22,9 +21,9 @@ def api_config() -> Config:
 
 
 @pytest.fixture(scope="session")
-def small(tmp_path_factory: pytest.TempPathFactory, api_config: Config) -> Built:
-    """The small ledger (read-only tests share it)."""
-    return build_small(tmp_path_factory.mktemp("small") / "ledger.db", api_config)
+def small(stores: Stores, api_config: Config) -> Built:
+    """The small ledger on the store under test (read-only tests share it)."""
+    return build_small(stores.new(), api_config)
 
 
 def _client(url: str, config: Config, *, token: str | None, dev: bool) -> Iterator[TestClient]:
@@ -42,20 +41,14 @@ def client(small: Built, api_config: Config) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory, api_config: Config) -> tuple[Path, Built]:
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    return path, build_small(path, api_config)
+def template(stores: Stores, api_config: Config) -> Built:
+    return build_small(stores.new(), api_config)
 
 
 @pytest.fixture
-def fresh(tmp_path: Path, template: tuple[Path, Built]) -> Built:
+def fresh(stores: Stores, template: Built) -> Built:
     """A private copy of the small ledger for tests that write."""
-    src, built = template
-    dst = tmp_path / "ledger.db"
-    for suffix in ("", "-wal"):
-        if Path(f"{src}{suffix}").exists():
-            shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
-    return replace(built, url=f"sqlite:///{dst}")
+    return replace(template, url=stores.copy(template.url))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimledger.cli import app
+from claimledger.store.ledger import Ledger
 
 BODY = "The ministry said troops were returning to base. Observers said they saw no sign of it."
 
@@ -26,9 +27,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_ingest_then_articles_json(tmp_path: Path) -> None:
+def test_ingest_then_articles_json(tmp_path: Path, ledger_url: str) -> None:
     (tmp_path / "a.txt").write_text("Title\n\n" + BODY, encoding="utf-8")
-    db = tmp_path / "l.db"
+    db = ledger_url
     res = run(
         "--db",
         str(db),
@@ -54,24 +55,21 @@ def test_ingest_then_articles_json(tmp_path: Path) -> None:
     assert json.loads(again.stdout)[0]["duplicates"] == 1
 
 
-def test_bad_items_are_one_line_each_and_exit_nonzero(tmp_path: Path) -> None:
+def test_bad_items_are_one_line_each_and_exit_nonzero(tmp_path: Path, ledger_url: str) -> None:
     (tmp_path / "ok.txt").write_text(BODY, encoding="utf-8")
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01binary")
     (tmp_path / "bad.jsonl").write_text('{"text": "fine text here"}\n{oops\n', encoding="utf-8")
-    db = tmp_path / "l.db"
-    res = run("--db", str(db), "ingest", "--no-analyse", str(tmp_path))
+    res = run("--db", ledger_url, "ingest", "--no-analyse", str(tmp_path))
     assert res.returncode == 1
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 2
     assert any("E102" in e and "bin.txt" in e for e in errors)
     assert any("E104" in e and "bad.jsonl:2" in e for e in errors)
     # What was good is stored, and the failures are recorded as data.
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    assert conn.execute("select count(*) from articles").fetchone()[0] == 2
-    assert conn.execute("select count(*) from ingest_failures").fetchone()[0] == 2
-    conn.close()
+    ledger = Ledger.open(ledger_url)
+    assert ledger.count("articles") == 2
+    assert len(ledger.failures()) == 2
+    ledger.close()
 
 
 def test_invalid_option_values_are_one_line(tmp_path: Path) -> None:
@@ -91,6 +89,6 @@ def test_db_from_environment(tmp_path: Path) -> None:
     assert (tmp_path / "env.db").exists()
 
 
-def test_unknown_show_id_is_not_found(tmp_path: Path) -> None:
-    res = run("--db", str(tmp_path / "l.db"), "show", "a-nope")
+def test_unknown_show_id_is_not_found(ledger_url: str) -> None:
+    res = run("--db", ledger_url, "show", "a-nope")
     assert res.returncode == 1 and res.stderr.startswith("error: E501 article a-nope")

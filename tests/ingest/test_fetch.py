@@ -142,12 +142,12 @@ def test_private_addresses_refused_by_default(url: str) -> None:
     assert err.value.code.name == "E111"
 
 
-def test_ingest_article_url_and_feed_then_watch(site: str, tmp_path: Path) -> None:
+def test_ingest_article_url_and_feed_then_watch(site: str, tmp_path: Path, ledger_url: str) -> None:
     config = load_config(
         environ={"CLAIMLEDGER_INGEST__ALLOW_PRIVATE_ADDRESSES": "true"},
         user_file=tmp_path / "none.toml",
     )
-    ledger = Ledger.open(f"sqlite:///{tmp_path / 'l.db'}")
+    ledger = Ledger.open(ledger_url)
     Site.items = 2
     added, failures = poll_once([f"{site}/feed.xml"], ledger=ledger, config=config, analyse=False)
     assert (added, failures) == (2, [])
@@ -165,12 +165,12 @@ def test_ingest_article_url_and_feed_then_watch(site: str, tmp_path: Path) -> No
     ledger.close()
 
 
-def test_refused_url_is_a_recorded_failure(tmp_path: Path) -> None:
+def test_refused_url_is_a_recorded_failure(tmp_path: Path, ledger_url: str) -> None:
     from claimledger.ingest.sources import Defaults
     from claimledger.pipeline.local import store_sources
 
     config = load_config(environ={}, user_file=tmp_path / "none.toml")
-    ledger = Ledger.open(f"sqlite:///{tmp_path / 'l.db'}")
+    ledger = Ledger.open(ledger_url)
     report = store_sources(
         ["http://127.0.0.1:9/x"], ledger=ledger, config=config, defaults=Defaults(), run_id="r"
     )

@@ -11,18 +11,18 @@ from claimledger.pipeline.local import store_sources
 from tests_paths import SAMPLE  # type: ignore[import-not-found]
 
 
-def test_sample_corpus_origins(sqlite_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_sample_corpus_origins(ledger) -> None:  # type: ignore[no-untyped-def]
     config = load_config(environ={"CLAIMLEDGER_EXTRACT__ACTORS_FILE": str(SAMPLE / "actors.yaml")})
     report = store_sources(
         [str(SAMPLE / "corpus")],
-        ledger=sqlite_ledger,
+        ledger=ledger,
         config=config,
         defaults=Defaults(),
         run_id="t",
     )
     assert not report.failures
     expected = json.loads((SAMPLE / "expected.json").read_text("utf-8"))
-    by_url = {a.url: a.origin_id for a in sqlite_ledger.articles()}
+    by_url = {a.url: a.origin_id for a in ledger.articles()}
     group_of = {url: i for i, group in enumerate(expected["origins"]) for url in group}
     urls = sorted(by_url)
     tp = fp = fn = 0

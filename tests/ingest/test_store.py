@@ -152,12 +152,12 @@ def test_syndication_grouping_precision_recall(ledger) -> None:  # type: ignore[
     assert ledger.count("origins") == len(set(pred.values()))
 
 
-def test_grouping_does_not_depend_on_order(sqlite_ledger, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_grouping_does_not_depend_on_order(ledger, stores) -> None:  # type: ignore[no-untyped-def]
     from claimledger.store.ledger import Ledger
 
     arts, truth = build_grouping_set(seed=5)
-    other = Ledger.open(f"sqlite:///{tmp_path / 'other.db'}")
-    p1 = {s.article.id: s.article.origin_id for s in _store(sqlite_ledger, arts)}
+    other = Ledger.open(stores.new())
+    p1 = {s.article.id: s.article.origin_id for s in _store(ledger, arts)}
     p2 = {s.article.id: s.article.origin_id for s in _store(other, list(reversed(arts)))}
     groups1 = {frozenset(a for a in p1 if p1[a] == o) for o in p1.values()}
     groups2 = {frozenset(a for a in p2 if p2[a] == o) for o in p2.values()}

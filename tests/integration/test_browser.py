@@ -28,6 +28,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests_stores import Stores  # type: ignore[import-not-found]
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
 from api_factories import HOSTILE_TITLE, LONG_TOKEN, SAMPLE, Built, build_small, make_config  # noqa: E402
@@ -164,14 +166,13 @@ def no_script_ran(driver: Any, title: str | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Iterator[tuple[Server, Built]]:
-    tmp = Path(tempfile.mkdtemp(prefix="claimledger-hostile-"))
+def hostile(stores: Stores) -> Iterator[tuple[Server, Built]]:
+    """The hostile ledger served from the store under test."""
     config = make_config(page_size=50)
-    built = build_small(tmp / "ledger.db", config)
+    built = build_small(stores.new(), config)
     server = Server(built.url, config)
     yield server, built
     server.stop()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.mark.parametrize("page", ["article", "claim", "bridge", "ledger", "search", "watchlist"])

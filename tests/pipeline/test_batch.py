@@ -32,12 +32,12 @@ def _config(**extract: str) -> Config:
     ],
 )
 def test_bad_options_are_one_coded_error(
-    engine: str, workers: int, address: str | None, item: str, sqlite_ledger: object
+    engine: str, workers: int, address: str | None, item: str, ledger: object
 ) -> None:
     with pytest.raises(ConfigError) as err:
         batch.run_batch(
             [],
-            ledger=sqlite_ledger,
+            ledger=ledger,
             config=_config(),
             engine=engine,
             address=address,

@@ -78,6 +78,33 @@ def test_timestamp_column_and_defaults(tmp_path: Path) -> None:
     assert art.published == when and art.outlet == "Fallback"
 
 
+def test_timestamp_units_and_naive_timestamps(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    aware = datetime(2025, 3, 4, 12, 30, 15, 250_000, tzinfo=UTC)
+    for unit in ("s", "ms", "us", "ns"):
+        col = pa.array([aware, None], type=pa.timestamp(unit, tz="Europe/Kyiv"))
+        pq.write_table(
+            pa.table({"text": ["The mayor said it.", "Nobody said it."], "published": col}),
+            tmp_path / f"{unit}.parquet",
+        )
+        first, second = read_parquet(
+            tmp_path / f"{unit}.parquet", defaults=Defaults(), max_bytes=10**6
+        )
+        assert isinstance(first, Article) and isinstance(second, Article)
+        want = aware if unit != "s" else aware.replace(microsecond=0)
+        assert first.published == want, unit
+        assert second.published is None
+    naive = pa.array([datetime(2025, 3, 4, 12, 30)], type=pa.timestamp("us"))
+    pq.write_table(
+        pa.table({"text": ["The mayor said it."], "published": naive}), tmp_path / "n.parquet"
+    )
+    [art] = read_parquet(tmp_path / "n.parquet", defaults=Defaults(), max_bytes=10**6)
+    assert isinstance(art, Article) and art.published is not None
+    assert art.published.replace(tzinfo=None) == datetime(2025, 3, 4, 12, 30)
+
+
 def test_not_parquet_and_no_text_column_are_one_failure_each(tmp_path: Path) -> None:
     (tmp_path / "junk.parquet").write_bytes(b"not parquet at all")
     [bad] = read_parquet(tmp_path / "junk.parquet", defaults=Defaults(), max_bytes=10**6)
@@ -92,9 +119,7 @@ def test_not_parquet_and_no_text_column_are_one_failure_each(tmp_path: Path) -> 
     assert isinstance(none, IngestFailure) and none.code == "E108"
 
 
-def test_folders_store_parquet_with_the_other_formats_once(
-    tmp_path: Path, sqlite_ledger: Any
-) -> None:
+def test_folders_store_parquet_with_the_other_formats_once(tmp_path: Path, ledger: Any) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(
         "The minister said the talks would resume next week in the capital.", encoding="utf-8"
@@ -104,15 +129,15 @@ def test_folders_store_parquet_with_the_other_formats_once(
     found = list(read_parquet_inputs([str(tmp_path / "in")], config=config))
     assert len(found) == 3 and all(isinstance(a, Article) for a in found)
 
-    first = store_inputs([str(tmp_path / "in")], ledger=sqlite_ledger, config=config, run_id="r1")
+    first = store_inputs([str(tmp_path / "in")], ledger=ledger, config=config, run_id="r1")
     assert len(first.added) == 4 and not first.failures
-    assert {a.source for a in sqlite_ledger.articles()} >= {str(tmp_path / "in" / "a.txt")}
+    assert {a.source for a in ledger.articles()} >= {str(tmp_path / "in" / "a.txt")}
     # Named directly, and again with the folder: everything is a duplicate now.
     again = store_inputs(
         [str(tmp_path / "in" / "b.parquet"), str(tmp_path / "in")],
-        ledger=sqlite_ledger,
+        ledger=ledger,
         config=config,
         run_id="r2",
     )
     assert not again.added and len(again.duplicates) == 7
-    assert sqlite_ledger.count("articles") == 4
+    assert ledger.count("articles") == 4

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests_stores import Stores  # type: ignore[import-not-found]
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
 from api_factories import (  # noqa: E402
@@ -56,8 +58,8 @@ def config() -> Config:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Built:
-    return build_small(tmp_path_factory.mktemp("pages") / "ledger.db", config)
+def built(stores: Stores, config: Config) -> Built:
+    return build_small(stores.new(), config)
 
 
 @pytest.fixture(scope="module")
@@ -242,10 +244,10 @@ def _csrf(html: str) -> str:
     return m.group(1)
 
 
-def test_watchlist_via_the_dashboard(built: Built, config: Config, tmp_path: Path) -> None:
+def test_watchlist_via_the_dashboard(built: Built, config: Config, stores: Stores) -> None:
     from claimledger.api.app import create_app
 
-    fresh = build_small(tmp_path / "ledger.db", config)
+    fresh = build_small(stores.new(), config)
     cid = fresh.claims["withdrawal"]
     with TestClient(
         create_app(db_url=fresh.url, config=config, token=TOKEN), raise_server_exceptions=False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,37 @@ _ROWS_PER_BATCH = 1024
 def is_parquet(path: Path) -> bool:
     """True when ``path`` is named like a Parquet file."""
     return path.name.lower().endswith(PARQUET_SUFFIXES)
+
+
+_EPOCH = datetime(1970, 1, 1)
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def _batch_rows(batch: Any) -> list[dict[str, Any]]:
+    """The rows of a record batch as dicts, timestamps converted here rather than by Arrow.
+
+    Arrow's own conversion of time-zone-aware timestamps to Python objects crashed the
+    interpreter (a segmentation fault) in a process that had loaded the API and model
+    stack, so timestamp columns are read as integers and turned into datetimes here:
+    aware columns as UTC instants, naive ones as naive datetimes.
+    """
+    import pyarrow as pa
+
+    columns: dict[str, list[Any]] = {}
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        kind = column.type
+        if pa.types.is_timestamp(kind):
+            scale = _PER_SECOND[kind.unit]
+            ticks = column.cast(pa.int64()).to_pylist()
+            base = _EPOCH.replace(tzinfo=UTC) if kind.tz else _EPOCH
+            columns[name] = [
+                None if t is None else base + timedelta(microseconds=t * 1_000_000 // scale)
+                for t in ticks
+            ]
+        else:
+            columns[name] = column.to_pylist()
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def _row_article(
@@ -67,7 +99,7 @@ def read_parquet(
     rowno = 0
     try:
         for batch in pfile.iter_batches(batch_size=_ROWS_PER_BATCH, columns=columns):
-            for row in batch.to_pylist():
+            for row in _batch_rows(batch):
                 rowno += 1
                 yield _row_article(
                     row, item=f"{path}:{rowno}", defaults=defaults, max_bytes=max_bytes
