@@ -106,3 +106,45 @@ def test_batch_on_ray_into_postgres_matches_ingest(pg: Any, reference: dict[str,
     again = _cli(url, "batch", str(CORPUS), "--engine", "ray", "--workers", "2")
     assert _snapshot(sa_url) == got
     assert "Started a local Ray" not in again["stderr"]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A Ray cluster started apart from claimledger (``ray start --head``), as a team runs one."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    ray = str(Path(sys.executable).with_name("ray"))
+    temp = tmp_path_factory.mktemp("ray")
+    start = [
+        ray,
+        "start",
+        "--head",
+        f"--port={port}",
+        "--node-ip-address=127.0.0.1",
+        "--num-cpus=3",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+        f"--temp-dir={temp}",
+    ]
+    res = subprocess.run(start, env=_env(), capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([ray, "stop", "--force"], env=_env(), capture_output=True, timeout=300)
+
+
+def test_batch_joins_an_existing_cluster(pg: Any, reference: dict[str, Any], cluster: str) -> None:
+    url = pg.create_db("ray_cluster")
+    sa_url = "postgresql+psycopg://" + url[len("postgresql://") :]
+
+    run = _cli(url, "batch", str(CORPUS), "--engine", "ray", "--address", cluster)
+    assert "Started a local Ray" not in run["stderr"]
+    got = _snapshot(sa_url)
+    assert got["unprocessed"] is None
+    assert got["articles"] == reference["articles"]
+    assert set(got["claims"]) == set(reference["claims"])
+    assert set(got["links"]) == set(reference["links"])

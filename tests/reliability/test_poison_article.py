@@ -9,7 +9,6 @@ nothing after it was ever analysed (a poison pill).
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ POISON = [
 
 
 @pytest.mark.slow
-def test_hostile_time_expressions_do_not_block_the_ledger(tmp_path: Path) -> None:
+def test_hostile_time_expressions_do_not_block_the_ledger(tmp_path: Path, ledger_url: str) -> None:
     src = tmp_path / "in.jsonl"
     rows = [
         {"text": POISON[0], "published": "2025-03-01T08:00:00Z", "outlet": "A"},
@@ -34,14 +33,21 @@ def test_hostile_time_expressions_do_not_block_the_ledger(tmp_path: Path) -> Non
         {"text": POISON[1], "published": "2025-03-03T08:00:00Z", "outlet": "C"},
     ]
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    db = tmp_path / "ledger.db"
-    got = run_cli(str(db), "ingest", str(src))
+    got = run_cli(ledger_url, "ingest", str(src))
     assert "Traceback" not in got.stderr, got.stderr[-3000:]
-    conn = sqlite3.connect(db)
+    from sqlalchemy import select
+
+    from claimledger.store.ledger import Ledger
+    from claimledger.store.models import ArticleRow
+
+    ledger = Ledger.open(ledger_url)
     try:
-        good_done = conn.execute(
-            "SELECT processed FROM articles WHERE text LIKE 'The Varnian Defence Ministry%'"
-        ).fetchone()
+        with ledger.session() as s:
+            good_done = s.scalar(
+                select(ArticleRow.processed).where(
+                    ArticleRow.text.like("The Varnian Defence Ministry%")
+                )
+            )
     finally:
-        conn.close()
-    assert good_done == (1,), "the good article was never analysed"
+        ledger.close()
+    assert good_done is True, "the good article was never analysed"
