@@ -278,12 +278,41 @@ def index_path(ledger: Ledger) -> Path | None:
 
 
 def open_index(ledger: Ledger) -> Any:
-    """Open the persisted claim index, rebuilding it if it does not match the store."""
+    """Open the persisted claim index; catch it up with the store, or rebuild it.
+
+    A saved index that holds exactly the store's keys up to its highest claim key
+    and member id is behind the store only by what was added after it was written
+    (``save_index`` does not rewrite the file for every run): those vectors are read
+    from the store and added. Anything else (a missing, damaged or foreign file, a
+    key the store no longer has) is rebuilt from every stored vector.
+    """
     from claimledger.link.index import VectorIndex
 
+    store_keys = np.asarray(ledger.claim_keys(), dtype=np.int64)
+    kept = _OPEN.pop(ledger.url, None)
+    if kept is not None:
+        with ledger.session() as session:
+            _catch_up(kept, ledger, session)
+        if kept.matches(store_keys):
+            return _keep(ledger, kept)
     index = VectorIndex.open(index_path(ledger), DIM)
-    if index.matches(np.asarray(ledger.claim_keys(), dtype=np.int64)):
-        return index
+    if index.matches(store_keys):
+        _SAVED[index] = len(index)
+        return _keep(ledger, index)
+    if not index.stale and len(index):
+        top_claim, top_member = _watermarks(index.keys())
+        own = store_keys < MEMBER_KEY_BASE
+        prefix = store_keys[
+            (own & (store_keys <= top_claim))
+            | (~own & (store_keys <= MEMBER_KEY_BASE + top_member))
+        ]
+        if index.matches(prefix):
+            _SAVED[index] = len(index)
+            _SEEN[index] = (top_claim, top_member)
+            with ledger.session() as session:
+                _catch_up(index, ledger, session)
+            if index.matches(store_keys):
+                return _keep(ledger, index)
     keys, raws, _ = ledger.claim_vectors()
     if not index.matches(np.asarray(keys, dtype=np.int64)):
         vecs = (
@@ -292,7 +321,57 @@ def open_index(ledger: Ledger) -> Any:
             else np.zeros((0, DIM), np.float32)
         )
         index.rebuild(np.asarray(keys, dtype=np.int64), vecs)
+    _SAVED[index] = len(index)
+    return _keep(ledger, index)
+
+
+# Indexes stay open for the life of the process, by store URL, so that a server, a
+# feed watcher or a benchmark ingesting article after article does not load (or, on
+# PostgreSQL, rebuild) the index for each one. A kept index is caught up with the
+# store and its keys compared with the store's before it is used again.
+KEEP_OPEN = 4
+_OPEN: dict[str, Any] = {}
+
+
+def _keep(ledger: Ledger, index: Any) -> Any:
+    if ledger.url.endswith(":memory:"):  # every in-memory SQLite store is a new one
+        return index
+    _OPEN[ledger.url] = index
+    while len(_OPEN) > KEEP_OPEN:
+        _OPEN.pop(next(iter(_OPEN)))
     return index
+
+
+def forget_open_indexes() -> None:
+    """Drop the indexes kept open (the next ``open_index`` reads the saved file)."""
+    _OPEN.clear()
+
+
+# Rewriting the saved index costs a write of all of it (about 1 GB at a million
+# claims) even when a run added one claim. The store is the truth and open_index
+# catches a saved index up from it, so the file is rewritten only once enough is new.
+SAVE_AFTER_NEW = 2_000
+SAVE_AFTER_FRACTION = 0.01
+# Keys in each open index when its file was last written (or read).
+_SAVED: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+
+
+def save_index(index: Any, *, force: bool = False) -> bool:
+    """Write the index file when enough keys are new since it was written; True if written."""
+    saved = _SAVED.get(index, 0)
+    new = len(index) - saved
+    if not force and new < max(SAVE_AFTER_NEW, SAVE_AFTER_FRACTION * saved):
+        return False
+    index.save()
+    _SAVED[index] = len(index)
+    return True
+
+
+def _watermarks(keys: NDArray[np.int64]) -> tuple[int, int]:
+    """Highest claim key and highest member id among index keys."""
+    own = keys[keys < MEMBER_KEY_BASE]
+    members = keys[keys >= MEMBER_KEY_BASE] - MEMBER_KEY_BASE
+    return (int(own.max()) if own.size else 0, int(members.max()) if members.size else 0)
 
 
 class StoreCandidates:
@@ -399,7 +478,7 @@ def link_analysed(
         report.articles += 1
         if progress:
             progress("linked", report.articles)
-    index.save()
+    save_index(index)
     return report
 
 
@@ -411,11 +490,7 @@ def _catch_up(index: Any, ledger: Ledger, session: Any) -> None:
     """Add to the in-memory index the vectors other writers committed since it was loaded."""
     seen = _SEEN.get(index)
     if seen is None:
-        keys = [int(k) for k in index.keys()]
-        seen = (
-            max([0] + [k for k in keys if k < MEMBER_KEY_BASE]),
-            max([0] + [k - MEMBER_KEY_BASE for k in keys if k >= MEMBER_KEY_BASE]),
-        )
+        seen = _watermarks(index.keys())
     keys, raws, top_claim, top_member = ledger.vectors_after(session, *seen)
     fresh = [(k, r) for k, r in zip(keys, raws, strict=True) if k not in index]
     if fresh:
@@ -740,7 +815,7 @@ def track_claim(
                 session, claim, vector=vec.tobytes(), entities=sorted(linking_entities(claim.text))
             )
             index.add(np.asarray([key], dtype=np.int64), vec.reshape(1, -1))
-    index.save()
+    save_index(index)
     if actor is not None:
         ledger.upsert_actors([actor])
     recompute([claim.id], ledger=ledger, config=config)
