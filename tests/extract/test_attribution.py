@@ -120,6 +120,37 @@ def test_sourceless_attribution_has_no_invented_source(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+def test_split_quotation_is_one_content(nlp: Any) -> None:
+    # regression: the second part of an interrupted quotation was lost
+    text = (
+        '"Wall Street is a pretty cynical place," said Tim Hess, a developer in Virginia. '
+        '"But when you see somebody with that kind of passion, you listen."'
+    )
+    att = _find(_one(nlp, text), text, "said")
+    content = _sub(text, att.content) or ""
+    assert content.startswith('"Wall Street') and "you listen" in content
+    assert "Tim Hess" in (_sub(text, att.source) or "")
+    assert att.kind == "mixed"  # the attribution between the parts is not quoted
+
+
+@pytest.mark.slow
+def test_dash_signed_and_transcript_quotes(nlp: Any) -> None:
+    text = (
+        "Readers shared their thoughts.\n\n"
+        "\u201cHe represents our greatest shame.\u201d \u2015 Sonya Herridge\n"
+        '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n'
+    )
+    atts = _one(nlp, text)
+    dash = _find(atts, text, "\u2015")
+    assert _sub(text, dash.source) == "Sonya Herridge"
+    assert _sub(text, dash.content) == "\u201cHe represents our greatest shame.\u201d"
+    assert dash.kind == "direct" and dash.speaker == "Sonya Herridge"
+    colon = _find(atts, text, ":")
+    assert _sub(text, colon.source) == "PENCE"
+    assert (_sub(text, colon.content) or "").startswith("Gennifer Flowers will not be attending")
+
+
+@pytest.mark.slow
 def test_offsets_index_the_text(nlp: Any) -> None:
     text = (
         "Ukraine's foreign minister, Dmytro Kuleba, told reporters the claims were false. "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
@@ -193,3 +195,23 @@ def test_migrations_match_models(ledger: Ledger) -> None:
     with ledger.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert [d for d in diff if d[0] != "remove_table"] == []
+
+
+def test_postgresql_pool_is_sized_by_the_configuration(stores: Any) -> None:
+    from claimledger.config import load_config
+
+    cfg = load_config(
+        environ={"CLAIMLEDGER_STORE__POOL_SIZE": "2", "CLAIMLEDGER_STORE__MAX_OVERFLOW": "0"},
+        user_file=Path("/nonexistent"),
+    )
+    led = Ledger.open(
+        stores.new(), pool_size=cfg.store.pool_size, max_overflow=cfg.store.max_overflow
+    )
+    try:
+        if led.url.startswith("sqlite"):
+            assert led.count("claims") == 0  # SQLite has no pool to size; the store still opens
+        else:
+            assert led.engine.pool.size() == 2  # type: ignore[attr-defined]
+            assert led.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
+    finally:
+        led.close()

@@ -56,7 +56,11 @@ def create_app(
         ledger: An already open ledger to use instead of opening ``db_url``.
     """
     token = token or None
-    state = AppState(ledger=ledger or Ledger.open(db_url), config=config, token=token, dev=dev)
+    if ledger is None:
+        ledger = Ledger.open(
+            db_url, pool_size=config.store.pool_size, max_overflow=config.store.max_overflow
+        )
+    state = AppState(ledger=ledger, config=config, token=token, dev=dev)
     secret = derive_secret(token)
     if secret is not None:
         state.secret = secret

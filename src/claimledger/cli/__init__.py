@@ -60,7 +60,10 @@ class State:
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
-            self._ledger = Ledger.open(self.db_url)
+            store = self.config.store
+            self._ledger = Ledger.open(
+                self.db_url, pool_size=store.pool_size, max_overflow=store.max_overflow
+            )
         return self._ledger
 
 

@@ -29,6 +29,8 @@ class _Section(BaseModel):
 
 class StoreConfig(_Section):
     db: str = ""
+    pool_size: int = Field(default=5, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
 
 
 class IngestConfig(_Section):

@@ -26,6 +26,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from claimledger.errors import Code, ExtractError
+from claimledger.extract.attribution_rules import (
+    colon_attributions,
+    dash_attributions,
+    extend_coordination,
+    extend_split_quote,
+    token_range,
+    trim_paragraphs,
+)
 from claimledger.extract.features import (
     DocInfo,
     cue_features,
@@ -49,6 +57,10 @@ MAX_CHARS = 200_000
 # Gap tokens allowed between two content pieces that are joined into one span
 # ("...," he said, "...") when they are not source, cue or punctuation.
 MAX_CONTENT_GAP = 2
+
+# One attribution found, before it becomes a record: content tokens [start, end),
+# source tokens (or None) and cue tokens.
+_Found = tuple[tuple[int, int], Span | None, Span]
 
 
 class ActorResolver(Protocol):
@@ -261,18 +273,40 @@ def extract_doc(
     cue_threshold: float | None = None,
     fallback: bool = True,
     trim_sentences: bool = True,
+    split_quotes: bool = True,
+    dash_signatures: bool = True,
+    colon_speakers: bool = True,
+    coordination: bool = True,
+    paragraphs: bool = True,
 ) -> list[Attribution]:
-    """Extract the attributions of one parsed document."""
+    """Extract the attributions of one parsed document.
+
+    Args:
+        doc: A document parsed by the full pipeline (tagger and parser needed).
+        model: The trained model.
+        actors: Optional actor table used to fill ``actor_id``.
+        cue_threshold: Keep cue tokens whose CRF marginal reaches this value instead of
+            the Viterbi labels (None: Viterbi).
+        fallback: Content from the cue's dependency complements when the CRF tags none.
+        trim_sentences: Drop unquoted sentences at the ends of a content.
+        split_quotes: Join a quotation interrupted by its attribution
+            (``attribution_rules.extend_split_quote``).
+        dash_signatures: Quotations signed with a dash at the end of a line
+            (``attribution_rules.dash_attributions``).
+        colon_speakers: ``Name: what was said`` lines of transcripts and headlines
+            (``attribution_rules.colon_attributions``).
+        coordination: Carry an unquoted content over a conjunct of its own clause
+            (``attribution_rules.extend_coordination``).
+        paragraphs: Cut a content at a paragraph break no quotation spans
+            (``attribution_rules.trim_paragraphs``).
+    """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
     cue_tagger, role_tagger = model.taggers()
     text = doc.text  # Doc.text joins every token on each access
     info = doc_info(doc, model.lexicon, text=text)
-    mask = [q >= 0 for q in quote_regions(text)]
-    resolver = SpeakerResolver(doc)
-    out: list[Attribution] = []
-    seen: set[tuple[tuple[int, int], tuple[int, int] | None]] = set()
     use_tensor = bool(model.meta.get("cue_tensor", False))
+    found: list[_Found] = []
     for cue in _cue_spans(doc, info, cue_tagger, cue_threshold, use_tensor):
         window = cue_window(doc, info, cue)
         labels = list(
@@ -285,18 +319,75 @@ def extract_doc(
         joined = _join_content(doc, _runs(labels, "CON", window[0]), skip)
         if joined is not None and trim_sentences:
             joined = _trim_unquoted_sentences(info, joined, cue)
+        if joined is not None and split_quotes:
+            joined = extend_split_quote(info, joined, cue.start, cue.end)
+        if joined is not None and coordination:
+            joined = extend_coordination(doc, info, joined)
+        if joined is not None and paragraphs:
+            joined = trim_paragraphs(info, joined, cue.start)
         if joined is None and fallback:
             joined = _fallback_content(doc, info, cue)
         if joined is None:
             continue
+        source_tokens: Span | None = None
+        if src_runs:
+            s, e = max(src_runs, key=_SourceRank(cue.start))
+            source_tokens = doc[s:e]
+        found.append((joined, source_tokens, cue))
+    if dash_signatures:
+        found.extend(_dash_found(doc, text, found))
+    if colon_speakers:
+        found.extend(_colon_found(doc, text, found))
+    return _attributions(doc, text, found, actors)
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceRank:
+    """Sort key for source runs: the longest, the nearer to the cue on ties."""
+
+    cue_start: int
+
+    def __call__(self, run: tuple[int, int]) -> tuple[int, int]:
+        return run[1] - run[0], -abs(run[0] - self.cue_start)
+
+
+def _dash_found(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
+    """Dash-signed quotations whose dash no CRF cue covers."""
+    cue_tokens = {i for _, _, cue in found for i in range(cue.start, cue.end)}
+    extra: list[_Found] = []
+    for content, cue, source in dash_attributions(text):
+        con, cue_r, src = token_range(doc, content), token_range(doc, cue), token_range(doc, source)
+        if con is None or cue_r is None or src is None or cue_r[0] in cue_tokens:
+            continue
+        extra.append((con, doc[src[0] : src[1]], doc[cue_r[0] : cue_r[1]]))
+    return extra
+
+
+def _colon_found(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
+    """``Name: ...`` lines whose colon no CRF cue covers."""
+    cue_tokens = {i for _, _, cue in found for i in range(cue.start, cue.end)}
+    return [
+        (con, doc[src[0] : src[1]], doc[cue[0] : cue[1]])
+        for con, cue, src in colon_attributions(doc, text)
+        if cue[0] not in cue_tokens
+    ]
+
+
+def _attributions(
+    doc: Doc,
+    text: str,
+    found: list[_Found],
+    actors: ActorResolver | None,
+) -> list[Attribution]:
+    """Turn token spans into records: trimmed offsets, kind, resolved speaker and actor."""
+    mask = [q >= 0 for q in quote_regions(text)]
+    resolver = SpeakerResolver(doc)
+    out: list[Attribution] = []
+    seen: set[tuple[tuple[int, int], tuple[int, int] | None]] = set()
+    for joined, source_tokens, cue in found:
         content = _trim(doc, *joined)
         if content is None:
             continue
-        source_tokens: Span | None = None
-        if src_runs:
-            # the longest source run, the nearer to the cue on ties
-            s, e = max(src_runs, key=lambda r: (r[1] - r[0], -abs(r[0] - cue.start)))
-            source_tokens = doc[s:e]
         source = _trim(doc, source_tokens.start, source_tokens.end) if source_tokens else None
         cue_chars = _trim(doc, cue.start, cue.end)
         key = (content, source)

@@ -30,6 +30,11 @@ SEED_CUES = frozenset(
 )
 
 _QUOTE_CHARS = frozenset('"“”«»„')
+# Tokens that are quotation marks (NYT style writes '' for a double quotation mark).
+QUOTE_TOKENS = _QUOTE_CHARS | {"''", "``"}
+# What changes the quotation state: a mark (a doubled apostrophe or backtick counts as one,
+# a single apostrophe never does) or a newline.
+_QUOTE_EVENT = re.compile("''|``|[\"“”«»„\n]")
 _WORD = re.compile(r"\w+")
 # Dependents that tell a reporting verb from other verbs (stage-1 features).
 _CHILD_DEPS = frozenset(
@@ -41,7 +46,8 @@ _CHILD_DEPS = frozenset(
 def quote_regions(text: str) -> list[int]:
     """Return for each character the id of the quotation it lies in, or -1.
 
-    Curly quotes open and close explicitly; straight ``"`` toggles. The state
+    Curly quotes open and close explicitly; straight ``"`` and the doubled
+    apostrophe ``''`` (New York Times style) toggle; `````` opens. The state
     resets at each newline: news style reopens a quotation that continues into
     the next paragraph without closing it first. The marks belong to their
     quotation; a stray closing mark gets an id of its own.
@@ -49,21 +55,29 @@ def quote_regions(text: str) -> list[int]:
     regions = [-1] * len(text)
     current = -1
     count = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
+    pos = 0  # characters before ``pos`` are filled in
+    for match in _QUOTE_EVENT.finditer(text):
+        i, j = match.span()
+        if current >= 0:
+            regions[pos:i] = [current] * (i - pos)
+        mark = match.group()
+        if mark == "\n":
             current = -1
-        elif ch in "“«„" or (ch == '"' and current < 0):
+            pos = j
+            continue
+        if mark in ("“", "«", "„", "``") or (mark in ('"', "''") and current < 0):
             current = count
             count += 1
-            regions[i] = current
-        elif ch in "”»" or ch == '"':
+            regions[i:j] = [current] * (j - i)
+        else:  # a closing mark: ” » or a straight one closing an open quotation
             if current < 0:
                 current = count
                 count += 1
-            regions[i] = current
+            regions[i:j] = [current] * (j - i)
             current = -1
-        else:
-            regions[i] = current
+        pos = j
+    if current >= 0:
+        regions[pos:] = [current] * (len(text) - pos)
     return regions
 
 
@@ -176,6 +190,8 @@ def doc_info(doc: Doc, lexicon: Mapping[str, float], *, text: str | None = None)
     edges = (0.0, 0.05, 0.2, 0.4, 0.6, 0.8)
     static: list[list[str]] = []
     cue_p = [lexicon.get(lem, 0.0) for lem in lemma]
+    # the lexicon bucket of each lemma once per document, not twice per token
+    buckets = {lem: _bucket(lexicon.get(lem, 0.0), edges) for lem in set(lemma)}
     for i in range(n):
         lem = lemma[i]
         h = heads[i]
@@ -189,8 +205,8 @@ def doc_info(doc: Doc, lexicon: Mapping[str, float], *, text: str | None = None)
             "hl=" + head_lemma,
             "hp=" + pos[h],
             "pd=" + pos[i] + "|" + dep[i],
-            "cp=" + _bucket(cue_p[i], edges),
-            "hcp=" + _bucket(lexicon.get(head_lemma, 0.0), edges),
+            "cp=" + buckets[lem],
+            "hcp=" + buckets[head_lemma],
             "q=" + ("1" if quoted[i] else "0"),
             "sh=" + shape[i],
         ]
@@ -198,7 +214,7 @@ def doc_info(doc: Doc, lexicon: Mapping[str, float], *, text: str | None = None)
             feats.append("seed")
         if ent[i]:
             feats.append("e=" + ent[i])
-        if lower[i] in _QUOTE_CHARS:
+        if lower[i] in QUOTE_TOKENS:
             feats.append("qc")
         if is_start[i]:
             feats.append("ss")

@@ -144,6 +144,7 @@ def statements_of(
     article: Article, attrs: Sequence[Attribution], *, actors: Any
 ) -> list[Statement]:
     """Turn an article's attributions (plus its own factual sentences) into statements."""
+    from claimledger.extract.attribution_rules import content_parts
     from claimledger.extract.timex import resolve_times
 
     text = article.text
@@ -151,7 +152,11 @@ def statements_of(
     covered: list[tuple[int, int]] = []
     for a in attrs:
         s, e = a.content
-        content = text[s:e]
+        # A split quotation's content spans its own attribution ("Q1," said X. "Q2."):
+        # what was said is the parts around it.
+        content = " ".join(
+            text[ps:pe] for ps, pe in content_parts(text, a.content, a.cue, a.source)
+        )
         actor_id = a.actor_id
         if actor_id is None and a.speaker:
             actor_id = actors.resolve_or_create(a.speaker, context=text[max(0, s - 200) : e]).id

@@ -83,13 +83,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine: WAL SQLite, or pooled PostgreSQL."""
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    """Create an engine: WAL SQLite, or PostgreSQL with a pool of ``pool_size`` connections."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
 def migrate(engine: Engine) -> None:
@@ -202,20 +202,25 @@ def _actor(row: ActorRow) -> Actor:
 class Ledger:
     """Repository over one store (SQLite file or PostgreSQL database)."""
 
-    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+    def __init__(
+        self, url: str, *, engine: Engine | None = None, pool_size: int = 5, max_overflow: int = 10
+    ) -> None:
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.engine = engine or make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str) -> Ledger:
+    def open(cls, url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Ledger:
         """Open (and migrate) the store at ``url``.
+
+        ``pool_size`` and ``max_overflow`` size a PostgreSQL connection pool
+        (``store.pool_size``, ``store.max_overflow``); SQLite ignores them.
 
         Raises:
             StoreError: The database cannot be reached or migrated.
         """
         try:
-            ledger = cls(url)
+            ledger = cls(url, pool_size=pool_size, max_overflow=max_overflow)
             migrate(ledger.engine)
         except (DBAPIError, OSError) as exc:
             err = store_error(exc, url)

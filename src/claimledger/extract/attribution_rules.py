@@ -1,0 +1,326 @@
+"""Rules applied around the two CRFs of the attribution extractor.
+
+News conventions the CRFs see too rarely to learn, each measured on PolNeAR
+dev (see ``docs/extraction.md``) and switchable in ``extract_doc``:
+
+* A quotation interrupted by its attribution and resumed in the next
+  sentence (``"We are ready," said X, a spokesman. "We have been ready."``)
+  is one content: PolNeAR annotates both parts as fragments of one content,
+  whose hull runs over the attribution. The role CRF tags the part next to
+  the cue; :func:`extend_split_quote` adds the other, and
+  :func:`content_parts` gives the parts without the attribution.
+* A quotation signed with a dash (``"..." ― Sonya Herridge``): the dash is
+  the cue and the name the source (:func:`dash_attributions`).
+* ``PENCE: Well, look, ...`` lines of transcripts and headlines
+  (:func:`colon_attributions`).
+* A content cut before a conjunct of its own clause
+  (:func:`extend_coordination`), or running over a paragraph break outside
+  any quotation (:func:`trim_paragraphs`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from claimledger.extract.features import QUOTE_TOKENS, DocInfo, quote_regions
+
+# A dash cue: horizontal bar, em or en dash, or a hyphen between spaces.
+_DASH_LINE = re.compile(
+    r"(?P<content>[“\"”«„][^\n]*?[”\"“»])[ \t\u00a0]*(?P<cue>[―—–]|(?<=\s)-(?=\s)|--)"
+    r"[ \t\u00a0]*(?P<source>[A-Z][^\n“\"”]{1,60}?)[ \t\u00a0.,]*$",
+    re.MULTILINE,
+)
+# A signature is a name: capitalised words (with initials, hyphens, apostrophes), a few
+# lower-case particles ("de", "van") and an optional short role after a comma.
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w.'’\-]*|de|da|van|von|del|la|le|bin|al|of|the|and|&)$")
+MAX_SIGNATURE_WORDS = 8
+_WORDS = re.compile(r"\w")
+
+
+def _is_quote(info: DocInfo, i: int) -> bool:
+    return info.static[i][0][2:] in QUOTE_TOKENS  # static[i][0] is "w=" + lower-case text
+
+
+def _quotation_end(info: DocInfo, i: int) -> int:
+    """End (exclusive) of the quotation whose first token is ``i``."""
+    qid = info.qid[i]
+    j = i
+    while j + 1 < len(info.qid) and info.qid[j + 1] == qid:
+        j += 1
+    return j + 1
+
+
+def _quotation_start(info: DocInfo, i: int) -> int:
+    """First token of the quotation whose last token is ``i``."""
+    qid = info.qid[i]
+    j = i
+    while j > 0 and info.qid[j - 1] == qid:
+        j -= 1
+    return j
+
+
+def _first_word(info: DocInfo, start: int, end: int, step: int = 1) -> int | None:
+    rng = range(start, end) if step > 0 else range(end - 1, start - 1, -1)
+    for i in rng:
+        if info.pos[i] != "SPACE":
+            return i
+    return None
+
+
+def _opens_next_quotation(info: DocInfo, i: int, k: int) -> bool:
+    """Whether token ``i`` opens a quotation that starts the sentence after sentence ``k``.
+
+    The parser sometimes leaves the opening mark at the end of sentence ``k``
+    (``... said X. ''We have ...''``): then the quotation runs past that end.
+    """
+    if not (_is_quote(info, i) and info.qid[i] >= 0):
+        return False
+    s_end = info.sents[k][1]
+    if i >= s_end:
+        return _first_word(info, s_end, i + 1) == i
+    return _quotation_end(info, i) > s_end and all(
+        info.qid[j] == info.qid[i] or info.pos[j] == "SPACE" for j in range(i, s_end)
+    )
+
+
+def extend_split_quote(
+    info: DocInfo, span: tuple[int, int], cue_start: int, cue_end: int
+) -> tuple[int, int]:
+    """Extend a quoted content over its attribution to the other part of a split quotation.
+
+    ``span`` is a content ``[start, end)`` in token indices. When it is a
+    quotation closing before the cue, in the cue's sentence, and the next
+    sentence of the same paragraph opens a new quotation, the content runs
+    to the end of that quotation. The mirror case (content is the quotation
+    opening the next sentence, the cue's sentence opens with a quotation that
+    closes before the cue) extends the start. Otherwise ``span`` is returned.
+    """
+    start, end = span
+    k = info.sent_index[cue_start]
+    s_start, s_end = info.sents[k]
+    para = info.para_index[cue_start]
+    n = len(info.pos)
+    last = _first_word(info, start, end, step=-1)
+    if (
+        last is not None
+        and end <= cue_start
+        and info.sent_index[last] == k
+        and _is_quote(info, last)
+        and info.qid[last] >= 0
+    ):
+        nxt = next((j for j in range(cue_end, min(n, s_end + 3)) if info.quoted[j]), None)
+        if (
+            nxt is not None
+            and not any(info.quoted[j] for j in range(end, cue_end))
+            and info.para_index[nxt] == para
+            and info.qid[nxt] != info.qid[last]
+            and _opens_next_quotation(info, nxt, k)
+        ):
+            return start, _quotation_end(info, nxt)
+    first = _first_word(info, start, end)
+    opener = _first_word(info, s_start, s_end)
+    if (
+        first is not None
+        and opener is not None
+        and first >= cue_end
+        and info.para_index[first] == para
+        and _opens_next_quotation(info, first, k)
+        and not any(info.quoted[j] for j in range(cue_end, first))
+        and _is_quote(info, opener)
+        and info.qid[opener] >= 0
+        and info.qid[opener] != info.qid[first]
+    ):
+        close = _quotation_end(info, opener)
+        if close <= cue_start and not any(info.quoted[j] for j in range(close, cue_start)):
+            return opener, end
+    return span
+
+
+def _is_signature(source: str) -> bool:
+    words = source.replace(",", " ").split()
+    if not words or len(words) > MAX_SIGNATURE_WORDS:
+        return False
+    # the name part (before any comma) must be capitalised words only
+    name = source.split(",")[0].split()
+    return 1 <= len(name) <= 5 and all(_NAME_WORD.match(w) for w in name)
+
+
+def dash_attributions(text: str) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]:
+    """Find quotations signed with a dash at the end of a line.
+
+    Returns ``(content, cue, source)`` character spans; the content keeps its
+    quotation marks, the source drops a trailing full stop.
+    """
+    out: list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]] = []
+    for match in _DASH_LINE.finditer(text):
+        source = match.group("source").rstrip()
+        if not _is_signature(source):
+            continue
+        s0 = match.start("source")
+        out.append(
+            (
+                (match.start("content"), match.end("content")),
+                (match.start("cue"), match.end("cue")),
+                (s0, s0 + len(source)),
+            )
+        )
+    return out
+
+
+def token_range(doc: Doc, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Token ``[start, end)`` covering a character span, or None when it covers no token."""
+    chars = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if chars is None or len(chars) == 0:
+        return None
+    return chars.start, chars.end
+
+
+# "PENCE: Well, look, ..." (a transcript) or "Rush Limbaugh: Hillary ... ‘Reeks of Fear’"
+# (a headline): a name at the start of a line, a colon, and what was said up to the line end.
+_COLON_LINE = re.compile(
+    r"^[ \t]*[\"“]?(?P<source>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})"
+    r"(?P<cue>:)[ \t]+(?P<content>[^\n]*[^\s])",
+    re.MULTILINE,
+)
+# Labels that end in a colon without being speakers.
+_NOT_SPEAKERS = frozenset(
+    """note update editor editors photo photos video watch read related source sources
+    correction clarification disclosure example q a question answer transcript warning
+    caption credit image listen see also updated here""".split()
+)
+MIN_COLON_CONTENT_WORDS = 3
+
+
+def colon_attributions(
+    doc: Doc, text: str | None = None
+) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]:
+    """Find ``Name: what was said`` lines (transcripts, headlines).
+
+    The name must be proper nouns in the parse (or a person or organisation
+    entity); the content runs to the end of the line and has at least three
+    words. Returns ``(content, cue, source)`` token ranges. ``text`` is
+    ``doc.text`` when the caller has it at hand (``Doc.text`` joins every token).
+    """
+    text = doc.text if text is None else text
+    out: list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]] = []
+    for match in _COLON_LINE.finditer(text):
+        source = match.group("source")
+        if source.lower().rstrip(".") in _NOT_SPEAKERS or source.split()[0].lower() in (
+            _NOT_SPEAKERS
+        ):
+            continue
+        if len(match.group("content").split()) < MIN_COLON_CONTENT_WORDS:
+            continue
+        src = token_range(doc, match.span("source"))
+        cue = token_range(doc, match.span("cue"))
+        con = token_range(doc, match.span("content"))
+        if src is None or cue is None or con is None:
+            continue
+        if not all(
+            doc[i].pos_ == "PROPN" or doc[i].ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            for i in range(*src)
+            if doc[i].is_alpha
+        ):
+            continue
+        out.append((con, cue, src))
+    return out
+
+
+def extend_coordination(doc: Doc, info: DocInfo, span: tuple[int, int]) -> tuple[int, int]:
+    """Extend an unquoted content over a coordinated part of its own clause.
+
+    ``said [the videos were inconclusive] and that the footage did not show
+    ...``: when the word after the content is a conjunction attached to a word
+    of the content, and that word's conjunct follows, the content runs to the
+    end of the conjunct. A conjunction attached to the cue verb (``said ...
+    and left``) is not followed.
+    """
+    start, end = span
+    j = end
+    while j < len(info.pos) and info.pos[j] == "PUNCT" and info.lemmas[j] == ",":
+        j += 1
+    if j >= len(info.pos) or info.deps[j] != "cc" or not start <= info.heads[j] < end:
+        return span
+    if info.sent_index[j] != info.sent_index[start] or info.quoted[j]:
+        return span
+    head = info.heads[j]
+    conjuncts = [c.i for c in doc[head].children if c.dep_ == "conj" and c.i > j]
+    if not conjuncts:
+        return span
+    new_end = doc[conjuncts[0]].right_edge.i + 1
+    while new_end > end and info.pos[new_end - 1] in ("PUNCT", "SPACE"):
+        new_end -= 1
+    return (start, new_end) if new_end > end else span
+
+
+def trim_paragraphs(info: DocInfo, span: tuple[int, int], cue_start: int) -> tuple[int, int]:
+    """Keep a content within one paragraph unless a quotation carries it over the break.
+
+    The parser sometimes runs a sentence over a paragraph break (a heading
+    such as ``## Region`` after a paragraph), and the role CRF follows it. A
+    content that crosses a break with a word outside quotation marks on
+    either side is cut to the paragraph part nearest the cue.
+    """
+    start, end = span
+    if info.para_index[start] == info.para_index[end - 1]:
+        return span
+    words = [i for i in range(start, end) if info.pos[i] != "SPACE"]
+    parts: list[list[int]] = [[start, start]]
+    for prev, cur in zip(words, words[1:], strict=False):
+        if info.para_index[prev] != info.para_index[cur] and not (
+            info.quoted[prev] and info.quoted[cur]
+        ):
+            parts[-1][1] = prev + 1
+            parts.append([cur, cur])
+    parts[-1][1] = end
+    if len(parts) == 1:
+        return span
+    best = min(parts, key=lambda p: (0 if p[0] <= cue_start < p[1] else 1, abs(p[0] - cue_start)))
+    return best[0], best[1]
+
+
+def content_parts(
+    text: str, content: tuple[int, int], cue: tuple[int, int] | None, source: tuple[int, int] | None
+) -> tuple[tuple[int, int], ...]:
+    """Split a content that runs over its own attribution into the parts that were said.
+
+    A split quotation is one content whose hull includes the attribution
+    (``"Q1," said X, a developer. "Q2."``); for a claim's text the parts
+    without the attribution are wanted: ``('"Q1,"', '"Q2."')``. The middle
+    runs from the cue (or the source, if it lies inside the content and comes
+    first) to the end of the cue and source, widened to the quotation marks
+    on either side when the parts are quotations. A content that does not
+    contain its cue is returned whole.
+    """
+    start, end = content
+    if cue is None or not start < cue[0] < end:
+        return (content,)
+    mid_start, mid_end = cue
+    if source is not None and start <= source[0] and source[1] <= end:
+        mid_start, mid_end = min(mid_start, source[0]), max(mid_end, source[1])
+    regions = quote_regions(text[start:end])
+    # the left part ends with its quotation when only punctuation follows it before the middle
+    left_end, left_quoted = mid_start, False
+    for k in range(mid_start - start - 1, -1, -1):
+        if regions[k] >= 0:
+            if not _WORDS.search(text, start + k + 1, mid_start):
+                left_end, left_quoted = start + k + 1, True
+            break
+    # after a quoted first part, the second part starts with the next quotation
+    right_start = mid_end
+    if left_quoted:
+        for k in range(mid_end - start, end - start):
+            if regions[k] >= 0:
+                right_start = start + k
+                break
+    parts = []
+    for s, e in ((start, left_end), (right_start, end)):
+        while s < e and (text[s].isspace() or text[s] in ",;"):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;"):
+            e -= 1
+        if e > s:
+            parts.append((s, e))
+    return tuple(parts) or (content,)

@@ -1,0 +1,207 @@
+"""Rules around the attribution CRFs: split quotations, dash signatures, NYT-style quotes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claimledger.extract.attribution_rules import (
+    colon_attributions,
+    content_parts,
+    dash_attributions,
+    extend_coordination,
+    extend_split_quote,
+    token_range,
+    trim_paragraphs,
+)
+from claimledger.extract.features import doc_info, quote_regions, span_kind
+
+
+def _sub(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]]
+
+
+def test_dash_signature_after_quotation() -> None:
+    text = (
+        "Readers wrote in.\n"
+        "\u201cHe represents our greatest shame.\u201d \u2015 Sonya Herridge\n"
+        '"I went to Wall Street before the crash." - Bernie Sanders.\n'
+    )
+    found = dash_attributions(text)
+    assert [(_sub(text, c), _sub(text, q), _sub(text, s)) for c, q, s in found] == [
+        ("\u201cHe represents our greatest shame.\u201d", "\u2015", "Sonya Herridge"),
+        ('"I went to Wall Street before the crash."', "-", "Bernie Sanders"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dash inside a sentence, not a signature at the end of a line
+        '"We will win" - and he meant it, said the aide.\n',
+        # no quotation before the dash
+        "The vote was close \u2014 Jane Doe\n",
+        # what follows the dash is prose, not a name
+        '"It is over," she said \u2014 the crowd cheered loudly at the news\n',
+        # a hyphenated word is no dash
+        '"It is over." Anti-Trump\n',
+    ],
+)
+def test_dash_signature_needs_quote_dash_and_name(text: str) -> None:
+    assert dash_attributions(text) == []
+
+
+def test_doubled_apostrophes_are_quotation_marks() -> None:
+    text = "He said ''we won't go,'' and left. It's ``done'' now."
+    regions = quote_regions(text)
+    inside = "".join(ch for ch, r in zip(text, regions, strict=True) if r >= 0)
+    assert inside == "''we won't go,''``done''"
+    # a lone apostrophe neither opens nor closes a quotation
+    assert regions[text.index("It's") + 2] == -1
+    start = text.index("''we")
+    assert span_kind(text, (start, text.index(" and"))) == "direct"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mark", ['"', "''"])
+def test_split_quotation_joins_both_parts(nlp: Any, mark: str) -> None:
+    q1 = f"{mark}We are ready for this,{mark}"
+    q2 = f"{mark}We have been ready for weeks. Nobody should doubt it.{mark}"
+    text = f"{q1} said Jane Doe, a spokeswoman for the group. {q2}\n\nOthers disagreed."
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    cue = doc.char_span(text.index("said"), text.index("said") + 4)
+    first = token_range(doc, (0, len(q1)))
+    assert cue is not None and first is not None
+    start, end = extend_split_quote(info, first, cue.start, cue.end)
+    assert doc[start:end].text == text[: text.index(q2) + len(q2)]
+    # starting from the second part, the first part is added
+    second = token_range(doc, (text.index(q2), text.index(q2) + len(q2)))
+    assert second is not None
+    assert extend_split_quote(info, second, cue.start, cue.end) == (start, end)
+
+
+@pytest.mark.slow
+def test_split_quotation_not_joined_across_paragraph_or_narration(nlp: Any) -> None:
+    text = (
+        '"We are ready," said Jane Doe.\n\n"That is a different speaker," said John Roe. '
+        'She left. "Nothing new," he added.'
+    )
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    cue = doc.char_span(text.index("said"), text.index("said") + 4)
+    first = token_range(doc, (0, len('"We are ready,"')))
+    assert cue is not None and first is not None
+    assert extend_split_quote(info, first, cue.start, cue.end) == first
+    # the next sentence is narration, not a quotation: no extension
+    cue2 = doc.char_span(text.index("said John"), text.index("said John") + 4)
+    q = text.index('"That')
+    second = token_range(doc, (q, q + len('"That is a different speaker,"')))
+    assert cue2 is not None and second is not None
+    assert extend_split_quote(info, second, cue2.start, cue2.end) == second
+
+
+@pytest.mark.slow
+def test_colon_speaker_lines(nlp: Any) -> None:
+    text = (
+        "Partial transcript as follows:\n\n"
+        '"WALLACE: Let us start with the debate story tonight.\n\n'
+        '"PENCE: Well, look, the question really should be asked.\n\n'
+        "Note: this transcript was edited for length.\n"
+        "Update: Pence spoke.\n"
+        "Rush Limbaugh: Hillary Asking Moderator To Fact Check Trump.\n"
+    )
+    doc = nlp(text)
+    found = [
+        (doc[c[0] : c[1]].text, doc[q[0] : q[1]].text, doc[s[0] : s[1]].text)
+        for c, q, s in colon_attributions(doc)
+    ]
+    assert found == [
+        ("Let us start with the debate story tonight.", ":", "WALLACE"),
+        ("Well, look, the question really should be asked.", ":", "PENCE"),
+        ("Hillary Asking Moderator To Fact Check Trump.", ":", "Rush Limbaugh"),
+    ]
+
+
+@pytest.mark.slow
+def test_colon_needs_a_name_and_a_sentence(nlp: Any) -> None:
+    # a common noun before the colon, and a name with a two-word remainder
+    text = "The result: a close race in the state.\nPence: no comment.\n"
+    assert colon_attributions(nlp(text)) == []
+
+
+@pytest.mark.slow
+def test_coordination_extends_over_a_conjunct_of_the_content(nlp: Any) -> None:
+    text = (
+        "The police chief said the videos were inconclusive and that the footage "
+        "did not show a gun."
+    )
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    start = text.index("the videos")
+    content = token_range(doc, (start, text.index(" and that")))
+    assert content is not None
+    new = extend_coordination(doc, info, content)
+    assert doc[new[0] : new[1]].text == text[start:-1]
+
+
+@pytest.mark.slow
+def test_coordination_does_not_follow_a_conjunct_of_the_cue(nlp: Any) -> None:
+    text = "The senator said the bill was dead, and he walked out."
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    and_ = doc.char_span(text.index(" and") + 1, text.index(" and") + 4)
+    assert and_ is not None and and_.root.head.text == "said"  # the parse this test relies on
+    start = text.index("the bill")
+    content = token_range(doc, (start, text.index(", and")))
+    assert content is not None
+    assert extend_coordination(doc, info, content) == content
+
+
+def test_content_parts_drop_the_attribution_between_quotations() -> None:
+    text = '"Wall Street is cynical," said Tim Hess, a developer. "But you listen." Next.'
+    content = (0, text.index(" Next"))
+    cue = (text.index("said"), text.index("said") + 4)
+    source = (text.index("Tim"), text.index("Tim") + len("Tim Hess"))
+    parts = content_parts(text, content, cue, source)
+    assert [_sub(text, p) for p in parts] == ['"Wall Street is cynical,"', '"But you listen."']
+    # a content that does not contain its cue is one part
+    assert content_parts(text, (0, 25), cue, source) == ((0, 25),)
+
+
+def test_content_parts_of_reported_speech_keep_words_next_to_quoted_words() -> None:
+    text = 'He was "ready" for it, Mr. Morgan said, and "willing" to go.'
+    cue = (text.index("said"), text.index("said") + 4)
+    source = (text.index("Mr."), text.index("Mr.") + len("Mr. Morgan"))
+    parts = content_parts(text, (0, len(text) - 1), cue, source)
+    assert [_sub(text, p) for p in parts] == ['He was "ready" for it', 'and "willing" to go']
+
+
+@pytest.mark.slow
+def test_paragraph_break_cuts_unquoted_content(nlp: Any) -> None:
+    text = (
+        "She said the Mission had asked for access, so far without an answer.\n\n"
+        "## Kasel region\n\nMonitors counted vehicles."
+    )
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    start = text.index("the Mission")
+    span = token_range(doc, (start, text.index("region") + len("region")))
+    assert span is not None
+    cut = trim_paragraphs(info, span, doc.char_span(4, 8).start)  # type: ignore[union-attr]
+    assert (
+        doc[cut[0] : cut[1]].text == "the Mission had asked for access, so far without an answer."
+    )
+
+
+@pytest.mark.slow
+def test_paragraph_break_inside_a_quotation_is_kept(nlp: Any) -> None:
+    text = '"We are ready.\n\n"We have been ready for weeks," she said.'
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    span = token_range(doc, (0, text.index(" she")))
+    assert span is not None
+    said = doc.char_span(text.index("said"), text.index("said") + 4)
+    assert said is not None
+    assert trim_paragraphs(info, span, said.start) == span
