@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -169,3 +170,31 @@ def test_a_kept_index_that_no_longer_matches_is_not_used(stores: Any) -> None:
     assert again is not first and 999 not in again
     assert again.matches(_store_keys(ledger))
     ledger.close()
+
+
+def test_index_dir_saves_every_store_s_index_and_shares_it(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = str(tmp_path / "indexes")
+    _add(ledger, range(1, 21), members=1)
+    first = open_index(ledger, index_dir=folder)
+    path = index_path(ledger, folder)
+    assert path is not None and path.parent == Path(folder) and path.exists()
+    assert len(first) == 21
+    _add(ledger, range(21, 26))  # another process of the team adds claims
+    forget_open_indexes()  # a new process
+    _no_rebuild(monkeypatch)
+    again = open_index(ledger, index_dir=folder)
+    assert again.matches(_store_keys(ledger)) and len(again) == 26
+
+
+def test_index_name_does_not_depend_on_the_password() -> None:
+    from types import SimpleNamespace
+
+    def named(url: str) -> Path | None:
+        return index_path(SimpleNamespace(url=url), "/srv/indexes")  # type: ignore[arg-type]
+
+    one = named("postgresql+psycopg://desk:first-secret@db.example/ledger")
+    assert one is not None and one == named("postgresql+psycopg://desk:other@db.example/ledger")
+    assert one != named("postgresql+psycopg://desk:first-secret@db.example/archive")
+    assert named("sqlite:///:memory:") is None

@@ -31,6 +31,7 @@ class StoreConfig(_Section):
     db: str = ""
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
+    index_dir: str = ""
 
 
 class IngestConfig(_Section):

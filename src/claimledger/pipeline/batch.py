@@ -171,7 +171,7 @@ def _analyse_on_ray(
 
     total = ProcessReport()
     ledger.upsert_actors(actor_table(config.extract.actors_file).actors())
-    index = open_index(ledger)
+    index = open_index(ledger, index_dir=config.store.index_dir)
     run = RayRun()
     while True:
         todo = ledger.articles(unprocessed=True, limit=window)

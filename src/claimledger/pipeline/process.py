@@ -270,19 +270,32 @@ def analyse_articles(
 # -- sequential linking -----------------------------------------------------------------------
 
 
-def index_path(ledger: Ledger) -> Path | None:
-    """Where the claim index of a SQLite ledger lives; None for server databases.
+def index_path(ledger: Ledger, index_dir: str = "") -> Path | None:
+    """Where the claim index of a ledger is saved; None when it is kept in memory only.
 
-    A server database is shared by many processes, so each process rebuilds
-    its index from the stored vectors (the store is the source of truth).
+    With ``index_dir`` (``store.index_dir``) every ledger's index is saved there
+    under a name derived from the store URL (passwords removed): the way for a
+    team's processes sharing a PostgreSQL database to share one saved index on a
+    common volume instead of each rebuilding it. Without it a SQLite ledger's
+    index sits beside the database file and a server database's index lives in
+    the process (rebuilt from the stored vectors when the process first needs it).
     """
+    import hashlib
+
+    from claimledger.config import redact_url
+
     url = ledger.url
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+    if url.endswith(":memory:"):
+        return None
+    if index_dir:
+        name = hashlib.sha256(redact_url(url).encode("utf-8")).hexdigest()[:24]
+        return Path(index_dir).expanduser() / f"{name}.claims.usearch"
+    if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///") :] + ".claims.usearch")
     return None
 
 
-def open_index(ledger: Ledger) -> Any:
+def open_index(ledger: Ledger, *, index_dir: str = "") -> Any:
     """Open the persisted claim index; catch it up with the store, or rebuild it.
 
     A saved index that holds exactly the store's keys up to its highest claim key
@@ -300,7 +313,7 @@ def open_index(ledger: Ledger) -> Any:
             _catch_up(kept, ledger, session)
         if kept.matches(store_keys):
             return _keep(ledger, kept)
-    index = VectorIndex.open(index_path(ledger), DIM)
+    index = VectorIndex.open(index_path(ledger, index_dir), DIM)
     if index.matches(store_keys):
         _SAVED[index] = len(index)
         return _keep(ledger, index)
@@ -435,7 +448,7 @@ def link_analysed(
     check-worthy.
     """
     report = ProcessReport()
-    index = index if index is not None else open_index(ledger)
+    index = index if index is not None else open_index(ledger, index_dir=config.store.index_dir)
     lookup = StoreCandidates(ledger)
     table = actors if actors is not None else actor_table(config.extract.actors_file)
     ordered = sorted(
@@ -770,7 +783,7 @@ def process_pending(
     total = ProcessReport()
     actors = ledger_actors(ledger, config)
     ledger.upsert_actors(actors.actors())
-    index = open_index(ledger)
+    index = open_index(ledger, index_dir=config.store.index_dir)
     while True:
         todo = ledger.articles(unprocessed=True, limit=batch)
         if not todo:
@@ -813,7 +826,7 @@ def track_claim(
         tracked=True,
     )
     vec = get_embedder().encode([claim.text])[0].astype(np.float32)
-    index = open_index(ledger)
+    index = open_index(ledger, index_dir=config.store.index_dir)
     with ledger.session() as session:
         if session.get(ClaimRow, claim.id) is None:
             key = ledger.put_claim(
