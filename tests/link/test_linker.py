@@ -256,6 +256,58 @@ def test_link_statement_skips_keys_without_candidate_and_bad_vectors() -> None:
         assert out.claim_id is None and "embedding" in out.reason
 
 
+def test_link_statement_offers_a_contradiction_link_below_the_threshold() -> None:
+    # cos 0.45: below the threshold, above weak_min_similarity.
+    angle = np.arccos(0.45)
+    vec_stmt = _unit(float(np.cos(angle)), float(np.sin(angle)))
+    index = _index({3: _unit(1, 0)})
+    cands = {
+        3: ClaimCandidate(
+            "c3", "Units pull back from Kasel", None, frozenset({"kasel", "ostrela"}), None
+        )
+    }
+    kwargs: dict[str, Any] = {"actor_id": None, "index": index, "candidates": cands}
+    same_names = link_statement(
+        "More vehicles in Kasel", vec_stmt, entities=frozenset({"kasel"}), date=None, **kwargs
+    )
+    assert same_names.claim_id == "c3" and same_names.weak and same_names.key == 3
+    assert "contradiction" in same_names.reason and 0.44 < same_names.similarity < 0.46
+    other_names = link_statement(
+        "More vehicles in Lerin", vec_stmt, entities=frozenset({"lerin"}), date=None, **kwargs
+    )
+    assert other_names.claim_id is None and not other_names.weak
+    no_names = link_statement("More vehicles", vec_stmt, entities=frozenset(), date=None, **kwargs)
+    assert no_names.claim_id is None
+    off = link_statement(
+        "More vehicles in Kasel",
+        vec_stmt,
+        entities=frozenset({"kasel"}),
+        date=None,
+        weights=LinkWeights(weak_min_similarity=None),
+        **kwargs,
+    )
+    assert off.claim_id is None
+    dated = {**cands, 3: ClaimCandidate("c3", "x", None, frozenset({"kasel"}), date(2025, 3, 2))}
+    later = link_statement(
+        "More vehicles in Kasel",
+        vec_stmt,
+        entities=frozenset({"kasel"}),
+        date=date(2025, 6, 2),
+        actor_id=None,
+        index=index,
+        candidates=dated,
+    )
+    assert later.claim_id is None  # a contradiction months later is another moment
+    far = link_statement(
+        "x", _unit(0.2, 1), entities=frozenset({"kasel"}), date=None, **kwargs
+    )  # cos ~0.2: too far even with the same names
+    assert far.claim_id is None
+    strong = link_statement(
+        "Units pull back", _unit(1, 0.05), entities=frozenset({"kasel"}), date=None, **kwargs
+    )
+    assert strong.claim_id == "c3" and not strong.weak
+
+
 def test_candidate_from_claim() -> None:
     claim = Claim(
         id="c1",
@@ -351,3 +403,49 @@ def test_records_pickle_for_ray_workers() -> None:
         candidates={1: cand},
     )
     assert pickle.loads(pickle.dumps(decision)) == decision
+
+
+@pytest.mark.slow
+def test_contradiction_links_keep_precision_on_fnc_dev(datasets: Any, embedder: Any) -> None:
+    """Stance-gated contradiction links add few links on FNC-1 dev pairs, and keep precision."""
+    import json
+    from pathlib import Path
+
+    from claimledger.eval.linking import build_fnc_pairs
+    from claimledger.link.linker import accepts, keeps_weak_link
+    from claimledger.stance.predict import predict_stance
+
+    floors = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "src/claimledger/eval/baselines/linking.json"
+        ).read_text(encoding="utf-8")
+    )["fnc_dev_subset"]
+    pairs = build_fnc_pairs(
+        datasets / "fnc-1", split=floors["split"], seed=floors["seed"], max_pairs=400
+    )
+    vecs = embedder.encode([t for p in pairs for t in (p.text_a, p.text_b)])
+    scored = [
+        score_pair(
+            float(vecs[2 * i] @ vecs[2 * i + 1]),
+            entities=linking_entities(p.text_b),
+            candidate_entities=linking_entities(p.text_a),
+        )
+        for i, p in enumerate(pairs)
+    ]
+    strong = [accepts(s, threshold=DEFAULT_THRESHOLD) for s in scored]
+    weak_idx = [
+        i
+        for i, s in enumerate(scored)
+        if not strong[i]
+        and s.similarity >= (DEFAULT_WEIGHTS.weak_min_similarity or 1.0)
+        and s.overlap is not None
+        and s.overlap >= DEFAULT_WEIGHTS.weak_min_overlap
+    ]
+    stances = predict_stance([(pairs[i].text_a, pairs[i].text_b) for i in weak_idx])
+    linked = set(i for i, ok in enumerate(strong) if ok)
+    linked |= {
+        i for i, (st, conf) in zip(weak_idx, stances, strict=True) if keeps_weak_link(st, conf)
+    }
+    tp = sum(pairs[i].same for i in linked)
+    assert len(linked) - sum(strong) <= 0.02 * len(pairs)  # a rare path, not a second threshold
+    assert tp / len(linked) >= floors["precision"]

@@ -31,10 +31,10 @@ ENV = {"CLAIMLEDGER_EXTRACT__ACTORS_FILE": str(SAMPLE / "actors.yaml")}
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ledger, Any]]:
+def sample(stores: Any) -> Iterator[tuple[Ledger, Any]]:
+    """The sample corpus through the full pipeline into the store under test."""
     config = load_config(environ=ENV, user_file=Path("/nonexistent"))
-    db = tmp_path_factory.mktemp("sample") / "ledger.db"
-    ledger = Ledger.open(f"sqlite:///{db}")
+    ledger = Ledger.open(stores.new())
     report = ingest([str(SAMPLE / "corpus")], ledger=ledger, config=config)
     assert not report.failures
     yield ledger, config
@@ -73,12 +73,92 @@ def test_full_pipeline_status_agreement(sample: tuple[Ledger, Any], embedder: An
     assert len(hits) >= floor["min_agreeing_claims"], hits
 
 
+def _count(reasons: list[str], code: str) -> int:
+    """The number in ``CODE(n)`` among ``reasons`` (0 when absent, 1 without a number)."""
+    for r in reasons:
+        if r.split("(")[0] == code:
+            inside = r[len(code) + 1 : -1] if "(" in r else "1"
+            return int(inside) if inside.isdigit() else 1
+    return 0
+
+
 def test_every_status_appears(sample: tuple[Ledger, Any]) -> None:
+    """The demo ledger shows each status, each for the reason an analyst would give.
+
+    ``contested`` is not reached by the full pipeline yet: the corpus's contested
+    claim (C3) needs the Cardon Observer's on-the-ground report linked as support,
+    which neither linking nor stance finds (see docs/verdicts.md); the gold-stance
+    test below reaches it.
+    """
     ledger, config = sample
-    statuses = {v["status"] for v in claim_views(ledger, config=config)}
-    # contested and refuted need refutations the stance model does not yet find
-    # in this corpus; the gold-stance test below reaches them.
-    assert statuses >= {"unverified", "corroborated", "retracted"}
+    views = claim_views(ledger, config=config)
+    by_status: dict[str, list[dict[str, Any]]] = {}
+    for v in views:
+        by_status.setdefault(v["status"], []).append(v)
+    assert set(by_status) >= {"unverified", "corroborated", "refuted", "retracted"}
+    for v in by_status["refuted"]:
+        refuting = [e for e in v["evidence"] if e["independent"] and e["stance"] == "refutes"]
+        supporting = [e for e in v["evidence"] if e["independent"] and e["stance"] == "supports"]
+        assert refuting and not supporting, v
+        assert _count(v["reasons"], "INDEPENDENT_REFUTATION") >= 1, v
+    for v in by_status["corroborated"]:
+        assert _count(v["reasons"], "INDEPENDENT_SUPPORT") >= 2, v
+        assert not any(e["independent"] and e["stance"] == "refutes" for e in v["evidence"]), v
+    for v in by_status["retracted"]:
+        assert "RETRACTED_BY_CLAIMANT" in v["reasons"], v
+    unverified_reasons = {
+        "ONLY_CLAIMANT_SOURCES",
+        "INSUFFICIENT_COVERAGE",
+        "INDEPENDENT_SUPPORT",
+        "AWAITING_RESOLUTION",
+        "QUESTIONED_BY",
+    }
+    for v in by_status["unverified"]:
+        assert {r.split("(")[0] for r in v["reasons"]} <= unverified_reasons, v
+        assert _count(v["reasons"], "INDEPENDENT_SUPPORT") < 2, v
+
+
+# Intended claims the full pipeline reproduces, with what makes each status right.
+JBMM = "Joint Border Monitoring Mission"
+
+
+def test_c1_withdrawal_is_refuted_by_the_monitors(
+    sample: tuple[Ledger, Any], embedder: Any
+) -> None:
+    ledger, config = sample
+    [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C1"]
+    view = _match(ledger, config, expected, embedder)
+    assert view["status"] == "refuted", view["reasons"]
+    assert view["claimant"]["actor"] == "varnia/defence-ministry"
+    refuting = [e for e in view["evidence"] if e["independent"] and e["stance"] == "refutes"]
+    # The monitors on the ground, not the other side of the conflict, refute it.
+    assert refuting and {e["outlet"] for e in refuting} == {JBMM}, refuting
+    # The ministry repeating its own claim, and its state agency, never count.
+    for e in view["evidence"]:
+        if e["actor"] and e["actor"].startswith("varnia"):
+            assert not e["independent"], e
+
+
+def test_c4_sabotage_claim_stays_unverified(sample: tuple[Ledger, Any], embedder: Any) -> None:
+    ledger, config = sample
+    [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C4"]
+    view = _match(ledger, config, expected, embedder)
+    assert view["status"] == "unverified"
+    assert "ONLY_CLAIMANT_SOURCES" in view["reasons"], view["reasons"]
+    # Five outlets carried it, all quoting the Varnian side: repetition is not support.
+    assert len({e["outlet"] for e in view["evidence"]}) >= 5
+    assert not any(e["independent"] and e["stance"] == "supports" for e in view["evidence"])
+
+
+def test_c5_drone_claim_is_retracted_by_its_claimant(
+    sample: tuple[Ledger, Any], embedder: Any
+) -> None:
+    ledger, config = sample
+    [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C5"]
+    view = _match(ledger, config, expected, embedder)
+    assert view["status"] == "retracted"
+    assert view["reasons"][0] == "RETRACTED_BY_CLAIMANT", view["reasons"]
+    assert "drone" in view["text"]
 
 
 def test_syndicated_copies_do_not_corroborate(sample: tuple[Ledger, Any]) -> None:

@@ -95,3 +95,32 @@ def test_claim_that_is_itself_a_denial_is_supported_by_the_denial(embedder: Any)
     text = "The Kremlin denied on Monday that Russian troops had crossed into Ukraine."
     ((stance, _),) = predict_stance([(claim, text)], embedder=embedder)
     assert stance == "supports"
+
+
+WITHDRAWING = "Russian troops are withdrawing from the area around Kyiv."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Refutations without a denial word: evidence of absence, the opposite movement.
+        (
+            "OSCE monitors said they had seen no withdrawal of Russian troops from the Kyiv area.",
+            "refutes",
+        ),
+        (
+            "Russian forces remain deployed around Kyiv in the same numbers, satellite images show.",
+            "refutes",
+        ),
+        ("The Kremlin denied that its troops were withdrawing from Kyiv.", "refutes"),
+        (
+            "Russian columns were seen leaving the Kyiv area on Tuesday, Ukrainian officials said.",
+            "supports",
+        ),
+    ],
+)
+def test_short_statements_towards_a_claim(text: str, expected: str, embedder: Any) -> None:
+    """One-sentence statements go through the short-text path (blend + refinements)."""
+    ((stance, conf),) = predict_stance([(WITHDRAWING, text)], embedder=embedder)
+    assert stance == expected
+    assert conf >= 0.5  # enough for the verdict policy to count it

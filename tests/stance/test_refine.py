@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from claimledger.stance.predict import combine_labels, refine_stance
+from claimledger.stance.predict import RULE_CONFIDENCE, combine_labels, refine_stance
 
 P = np.array([0.6, 0.1, 0.3])  # agree, disagree, discuss
 DOUBT = "We will see, then we will believe."
@@ -53,3 +53,71 @@ def test_combine_labels_threshold_and_confidence() -> None:
     (l1, c1), (l2, c2) = combine_labels(p_rel, p_st)
     assert (l1, l2) == ("unrelated", "discuss")
     assert c1 == pytest.approx(0.8) and c2 == pytest.approx(0.56)
+
+
+ABSENCE = "Monitors on the bank recorded no incoming fire near the village that night."
+CLAIM_SHELLED = "Artillery fire hit the village during the night."
+CLAIM_PULLBACK = "Units have begun pulling back from the border."
+STAYING = "Forces remain deployed near the border in greater numbers."
+
+
+@pytest.mark.parametrize(
+    ("label", "short", "p_rel", "expected"),
+    [
+        ("discuss", True, 0.6, "refutes"),
+        ("agree", True, 0.6, "refutes"),
+        ("unrelated", True, 0.3, "refutes"),
+        ("unrelated", True, 0.1, "unrelated"),  # not about the claim
+        ("discuss", False, 0.9, "discusses"),  # bodies are never changed
+    ],
+)
+def test_observed_absence_in_a_short_text_refutes(
+    label: str, short: bool, p_rel: float, expected: str
+) -> None:
+    stance, conf = refine_stance(label, 0.5, p_rel, P, ABSENCE, short=short, claim=CLAIM_SHELLED)
+    assert stance == expected
+    if expected == "refutes":
+        assert conf == pytest.approx(p_rel * RULE_CONFIDENCE)
+
+
+def test_observed_absence_must_name_what_the_claim_is_about() -> None:
+    other = "Monitors on the bank recorded no flooding near Lerin."
+    stance, _ = refine_stance("discuss", 0.5, 0.8, P, other, short=True, claim=CLAIM_SHELLED)
+    assert stance == "discusses"
+    # Not seeing troops move away is consistent with a claim that they massed.
+    massed = "Troops have massed near the border."
+    away = "Guards had not recorded any movement of troops away from the border."
+    assert refine_stance("discuss", 0.5, 0.8, P, away, short=True, claim=massed)[0] == "discusses"
+
+
+def test_observed_absence_takes_precedence_over_doubt_but_not_in_the_claim() -> None:
+    text = "The Mission found no evidence that the village was shelled."
+    shelled = "Artillery shelled the village."
+    got = refine_stance("discuss", 0.5, 0.7, P, text, short=True, claim=shelled)
+    assert got[0] == "refutes"
+    claim = "Monitors found no shelling in the village."
+    assert refine_stance("agree", 0.5, 0.7, P, text, short=True, claim=claim)[0] != "refutes"
+    demand = "Varnia has shown no evidence; we will believe it when we see it."
+    got = refine_stance("discuss", 0.5, 0.7, P, demand, short=True, claim=shelled)
+    assert got[0] == "questions"
+
+
+def test_opposite_direction_in_a_short_text_refutes() -> None:
+    for label in ("agree", "discuss"):
+        got = refine_stance(label, 0.5, 0.8, P, STAYING, short=True, claim=CLAIM_PULLBACK)
+        assert got == ("refutes", pytest.approx(0.8 * RULE_CONFIDENCE))
+    same = "The troops are leaving the border area."
+    assert refine_stance("agree", 0.5, 0.8, P, same, short=True, claim=CLAIM_PULLBACK) == (
+        "supports",
+        0.5,
+    )
+    assert refine_stance("agree", 0.5, 0.8, P, STAYING, short=False, claim=CLAIM_PULLBACK)[0] == (
+        "supports"
+    )
+    assert refine_stance("agree", 0.5, 0.8, P, STAYING, short=True)[0] == "supports"  # no claim
+    despite = "An attack could come soon, despite the announcement that troops were leaving."
+    claim = "Troops have massed near the border."
+    assert refine_stance("discuss", 0.5, 0.8, P, despite, short=True, claim=claim) == (
+        "discusses",
+        0.5,
+    )

@@ -17,10 +17,17 @@ from typing import Any, Literal
 
 from claimledger.errors import Code, IngestError
 from claimledger.link.embeddings import Embedder
-from claimledger.stance.data import FNC_LABELS, dev_subset, read_fnc_dir, split_by_body
+from claimledger.stance.data import (
+    FNC_LABELS,
+    StancePair,
+    dev_subset,
+    read_fnc_dir,
+    split_by_body,
+)
 from claimledger.stance.metrics import stance_metrics
 from claimledger.stance.model import StanceModel
 from claimledger.stance.predict import STANCE_TO_FNC, predict_stance
+from claimledger.stance.short import headline_pairs, sentence_pairs
 
 Split = Literal["all", "dev", "train"]
 
@@ -54,8 +61,28 @@ def evaluate_stance(
         pairs = dev if split == "dev" else train
     if limit is not None:
         pairs = dev_subset(pairs, limit=limit)
+    result = evaluate_pairs(pairs, model=model, embedder=embedder)
+    result.update(folder=str(fnc_dir), split=split)
+    return result
+
+
+def evaluate_pairs(
+    pairs: Sequence[StancePair],
+    *,
+    model: StanceModel | None = None,
+    embedder: Embedder | None = None,
+    short_model: StanceModel | None = None,
+    use_short_model: bool = True,
+) -> dict[str, Any]:
+    """Score :func:`predict_stance` on labelled pairs (see :func:`evaluate_stance`)."""
     start = time.perf_counter()
-    stances = predict_stance([(p.headline, p.body) for p in pairs], model=model, embedder=embedder)
+    stances = predict_stance(
+        [(p.headline, p.body) for p in pairs],
+        model=model,
+        embedder=embedder,
+        short_model=short_model,
+        use_short_model=use_short_model,
+    )
     seconds = time.perf_counter() - start
     pred = [STANCE_TO_FNC[s] for s, _ in stances]
     result: dict[str, Any] = stance_metrics([p.label for p in pairs], pred)
@@ -63,13 +90,43 @@ def evaluate_stance(
     for s, _ in stances:
         counts[s] = counts.get(s, 0) + 1
     result.update(
-        folder=str(fnc_dir),
-        split=split,
         predicted=counts,
         seconds=round(seconds, 2),
         pairs_per_second=round(len(pairs) / seconds, 2) if seconds > 0 else 0.0,
     )
     return result
+
+
+ShortKind = Literal["headlines", "sentences"]
+
+
+def short_dev_pairs(
+    fnc_dir: Path,
+    *,
+    kind: ShortKind,
+    tfidf: Any = None,
+    source: str | None = None,
+    limit: int | None = None,
+) -> list[StancePair]:
+    """Short (claim, one statement) pairs of the held-out dev bodies of an FNC-format folder.
+
+    Args:
+        fnc_dir: FNC-1 or ARC folder.
+        kind: ``"headlines"`` (headline vs headline of the same body, FNC-1) or
+            ``"sentences"`` (headline vs its best-matching body sentence), see
+            :mod:`claimledger.stance.short`.
+        tfidf: The TF-IDF that picks the best sentence; the packaged short model's by default.
+        source: Dataset tag of the by-body split (default: the folder name).
+        limit: A deterministic, label-stratified subset of at most this many pairs.
+    """
+    from claimledger.stance.predict import load_short_stance_model
+
+    _, dev = split_by_body(read_fnc_dir(fnc_dir, source=source))
+    if kind == "headlines":
+        pairs = headline_pairs(dev)
+    else:
+        pairs = sentence_pairs(dev, tfidf if tfidf is not None else load_short_stance_model().tfidf)
+    return dev_subset(pairs, limit=limit) if limit is not None else pairs
 
 
 def format_stance_report(result: dict[str, Any]) -> str:

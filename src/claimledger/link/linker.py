@@ -26,6 +26,14 @@ Decision for one statement (``link_statement``):
    strong evidence of different ones.
 3. Link to the best-scoring candidate if ``cos >= min_similarity`` and
    ``score >= threshold``; otherwise open a new claim (``claim_id=None``).
+4. Contradiction links: a refutation often shares a claim's names but few of its
+   words ("the number of vehicles at Drovny has increased" vs "units are
+   pulling back from Kasel"). When no candidate reaches the threshold, the best
+   candidate with ``cos >= weak_min_similarity`` and entity ``overlap >=
+   weak_min_overlap`` (and, when both are dated, at most ``time_grace_days``
+   apart) is returned with ``weak=True``: the caller keeps it only if the stance
+   model reads the statement as refuting or questioning the claim with
+   confidence >= 0.5 (``keeps_weak_link``), and otherwise opens a new claim.
 
 The threshold was tuned on the development slice of the FNC-1-derived pairs
 (``claimledger.eval.linking``); the weights are set by judgement where no
@@ -82,6 +90,9 @@ class LinkDecision:
     score: float
     reason: str
     key: int | None = None  # index key of the chosen claim
+    # A contradiction link: below the threshold but about the same names; it stands only
+    # when the stance model reads the statement as refuting or questioning the claim.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,10 @@ class LinkWeights:
     time_weight: float = 0.15
     time_grace_days: int = 14
     time_span_days: int = 180
+    # Contradiction links (see ``link_statement``): a statement below the threshold that
+    # names the same things as a claim is offered to the stance model. None disables.
+    weak_min_similarity: float | None = 0.35
+    weak_min_overlap: float = 0.5
 
 
 # Tuned on the FNC-1-derived development slice for F0.5 (precision first); see docs/linking.md.
@@ -212,6 +227,29 @@ def accepts(pair: PairScore, *, threshold: float, weights: LinkWeights = DEFAULT
     return pair.similarity >= weights.min_similarity and pair.score >= threshold
 
 
+# Stances that keep a contradiction link, and the confidence they need (the verdict
+# policy's default ``min_confidence``: a weak link the engine would not count is noise).
+WEAK_LINK_STANCES = frozenset({"refutes", "questions"})
+WEAK_LINK_MIN_CONFIDENCE = 0.5
+
+
+def keeps_weak_link(stance: str, confidence: float) -> bool:
+    """Whether a contradiction link (``LinkDecision.weak``) stands given its stance."""
+    return stance in WEAK_LINK_STANCES and confidence >= WEAK_LINK_MIN_CONFIDENCE
+
+
+def _weak_match(pair: PairScore, weights: LinkWeights) -> bool:
+    """Whether a pair below the threshold may still be offered as a contradiction link."""
+    return (
+        weights.weak_min_similarity is not None
+        and pair.similarity >= weights.weak_min_similarity
+        and pair.overlap is not None
+        and pair.overlap >= weights.weak_min_overlap
+        # A contradiction is about the same moment: a dated pair must be within the grace.
+        and (pair.days_apart is None or pair.days_apart <= weights.time_grace_days)
+    )
+
+
 def link_statement(
     stmt_text: str,
     vector: npt.ArrayLike,
@@ -249,6 +287,7 @@ def link_statement(
         return LinkDecision(None, 0.0, 0.0, "ledger has no claims yet")
     keys, dists = index.search(vec, k)
     best: tuple[PairScore, int, ClaimCandidate] | None = None
+    weak: tuple[PairScore, int, ClaimCandidate] | None = None
     for key, dist in zip(keys[0].tolist(), dists[0].tolist(), strict=True):
         if key < 0:
             break
@@ -266,10 +305,23 @@ def link_statement(
             candidate_date=cand.date,
             weights=weights,
         )
+        if _weak_match(pair, weights) and (weak is None or pair.score > weak[0].score):
+            weak = (pair, int(key), cand)
         if pair.similarity < weights.min_similarity:
             continue
         if best is None or pair.score > best[0].score:
             best = (pair, int(key), cand)
+    if (best is None or best[0].score < threshold) and weak is not None:
+        pair, key, cand = weak
+        logger.debug("weak link %r to %s (%s)", stmt_text[:60], cand.claim_id, pair.describe())
+        return LinkDecision(
+            cand.claim_id,
+            pair.similarity,
+            pair.score,
+            f"contradiction candidate below threshold {threshold:.2f}: {pair.describe()}",
+            key,
+            weak=True,
+        )
     if best is None:
         nearest = 1.0 - float(dists[0, 0]) if keys[0, 0] >= 0 else 0.0
         return LinkDecision(

@@ -53,6 +53,13 @@ _DATELINE = re.compile(
 _ATTR_HINT = re.compile(r"\b(said|says|told|according to|stated|claimed|announced|added)\b", re.I)
 
 
+def _proposition(text: str) -> str:
+    """What a statement asserts, as embedded for linking: no dateline, no "X said" tail."""
+    from claimledger.link.linker import canonical_text
+
+    return canonical_text(_DATELINE.sub("", text))
+
+
 @dataclass(slots=True)
 class Analysed:
     """One article after the per-article stages."""
@@ -242,7 +249,7 @@ def analyse_articles(
     # sentences only when check-worthy. Embedding costs ~4x the parse.
     to_embed = [st for st in flat if st.attributed or score_of[st.id] >= threshold]
     vecs = (
-        get_embedder().encode([st.content_text for st in to_embed])
+        get_embedder().encode([_proposition(st.content_text) for st in to_embed])
         if to_embed
         else np.zeros((0, DIM), np.float32)
     )
@@ -259,7 +266,7 @@ def analyse_articles(
         for st in scored:
             if st.id in vec_of:
                 an.vectors[st.id] = vec_of[st.id]
-                an.entities[st.id] = sorted(linking_entities(st.content_text))
+                an.entities[st.id] = sorted(linking_entities(_proposition(st.content_text)))
                 when = is_future(st.content_text, art.published) if art.published else None
                 if when is not None:
                     an.resolution[st.id] = when
@@ -529,6 +536,7 @@ class _Match:
     key: int | None
     similarity: float
     claim_text: str
+    weak: bool = False  # a contradiction link: kept only if the stance refutes or questions
 
 
 def _match_statements(
@@ -560,7 +568,9 @@ def _match_statements(
         cand = lookup.get(decision.key) if decision.key is not None else None
         text = cand.text if cand is not None else ""
         matched.append(
-            _Match(st, decision.claim_id, decision.key, float(decision.similarity), text)
+            _Match(
+                st, decision.claim_id, decision.key, float(decision.similarity), text, decision.weak
+            )
         )
     return matched, unmatched
 
@@ -576,15 +586,16 @@ def _link_reports(
     report: ProcessReport,
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
-    from claimledger.stance.predict import predict_stance
+    from claimledger.link.linker import keeps_weak_link
+    from claimledger.stance.predict import predict_stance, statement_stance_text
 
     if not matched:
         return []
-    stances = predict_stance([(m.claim_text, m.statement.content_text) for m in matched])
+    stances = predict_stance([(m.claim_text, statement_stance_text(m.statement)) for m in matched])
     unrelated: list[Statement] = []
     for m, (stance, conf) in zip(matched, stances, strict=True):
         st = m.statement
-        if stance == "unrelated":
+        if stance == "unrelated" or (m.weak and not keeps_weak_link(stance, conf)):
             unrelated.append(st)
             continue
         link = Link(
@@ -601,7 +612,9 @@ def _link_reports(
         session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
         if st.id in an.resolution:
             ledger.set_resolution_date(session, m.claim_id, an.resolution[st.id])
-        if m.similarity >= MEMBER_SIMILARITY:
+        # A refutation worded like the claim ("no withdrawal of units from Kasel") is not
+        # a paraphrase: as a member it would pull unrelated statements into the claim.
+        if m.similarity >= MEMBER_SIMILARITY and stance == "supports":
             raw = an.vectors[st.id]
             member = ledger.add_member(session, m.claim_id, st.id, raw)
             cand = lookup.get(m.key) if m.key is not None else None

@@ -184,6 +184,20 @@ DENIAL_PATTERN = (
     r"fake|hoax|untrue|not\s+true|baseless|fabricat\w*|debunk\w*|no\s+truth)\b"
 )
 _DENIAL_RE = re.compile(DENIAL_PATTERN, re.IGNORECASE)
+# An observer who looked and did not find: "monitors found no ...", "did not observe any ...",
+# "cameras recorded no ...", "we cannot find evidence that ...". Evidence of absence from
+# someone in a position to see is a refutation, not a demand for proof (``questions``).
+OBSERVED_ABSENCE_PATTERNS: tuple[str, ...] = (
+    r"\b(?:found|finds|saw|sees|observed|observes|recorded|records|detected|detects|noticed|"
+    r"spotted|counted|reported|reports|registered)\s+(?:no|neither|nothing|none)\b",
+    r"\b(?:did|does|do|could|can|has|have|had)\s*(?:not|n't)\s+(?:yet\s+)?(?:find|found|see|"
+    r"seen|observe|observed|record|recorded|detect|detected|notice|noticed|spot|spotted|register|"
+    r"registered)\b",
+    r"\bcannot\s+(?:find|see|observe|detect)\b",
+    r"\bno\s+(?:[\w,]+\s+){0,6}(?:was|were|has\s+been|have\s+been)\s+(?:observed|seen|recorded|"
+    r"detected|found|spotted|registered)\b",
+)
+_ABSENCE_RE = re.compile("|".join(f"(?:{p})" for p in OBSERVED_ABSENCE_PATTERNS), re.IGNORECASE)
 _QUESTION_RE = re.compile("|".join(f"(?:{p})" for p in QUESTION_PATTERNS), re.IGNORECASE)
 
 _REFUTE = frozenset(REFUTE_WORDS)
@@ -240,6 +254,79 @@ def question_cues(text: str) -> int:
     if not text or not _QUESTION_HINT.search(text):
         return 0
     return len(_QUESTION_RE.findall(text))
+
+
+# A reported question ("asked whether the assessment had been wrong"): the words after it
+# are the question, not an assertion. Kept out of ``QUESTION_PATTERNS``, which the
+# whole-body model's features count.
+_ASKED_RE = re.compile(
+    r"\b(?:asked|asks|asking|wondered|wonders|wondering)\s+(?:[\w,]+\s+){0,4}?(?:whether|if)\b",
+    re.IGNORECASE,
+)
+
+
+def reported_question_cues(text: str) -> int:
+    """Count reported questions ("asked on Wednesday whether ...") in ``text``."""
+    return len(_ASKED_RE.findall(text or ""))
+
+
+def observed_absence_cues(text: str) -> int:
+    """Count reports of having looked and found nothing (``OBSERVED_ABSENCE_PATTERNS``)."""
+    return len(_ABSENCE_RE.findall(text or ""))
+
+
+_WORD_RE = re.compile(r"[A-Za-z][a-z]+")
+_CUE_WORDS = frozenset(
+    "found finds saw sees observed observes recorded records detected detects noticed spotted "
+    "counted reported reports registered find see seen observe record detect notice spot "
+    "register evidence signs sign support none nothing neither cannot could have been".split()
+)
+
+
+def _common_words(text: str) -> list[str]:
+    """Lower-case (not proper-noun) content words of at least four letters."""
+    words = _WORD_RE.findall(text or "")
+    if words:  # a sentence-initial capital is not a name
+        words[0] = words[0][0].lower() + words[0][1:]
+    return [
+        w
+        for w in words
+        if w.islower() and len(w) >= 4 and w not in STOPWORDS and w not in _CUE_WORDS
+    ]
+
+
+ABSENT_HEAD_WORDS = 3
+
+
+def absence_about_claim(claim: str, text: str, *, window: int = 120) -> bool:
+    """Whether what an observer did not find (the first ``ABSENT_HEAD_WORDS`` common words
+    after the cue) is named in the claim ("no *withdrawal*" / "the *withdrawal* goes on").
+
+    Shared proper names are not enough: every statement about a conflict names its sides.
+    """
+    claim_words = _common_words(claim)
+    for m in _ABSENCE_RE.finditer(text or ""):
+        # The head of what was not found: the first common words after the cue
+        # ("did not observe any military columns moving ...").
+        head = _common_words(text[m.start() : m.end() + window])[:ABSENT_HEAD_WORDS]
+        if any(_stem_match(w, c) for w in head for c in claim_words):
+            return True
+    return False
+
+
+def has_contrast(text: str) -> bool:
+    """Whether ``text`` sets something against another ("despite", "contrary to", "but")."""
+    return bool(_CONTRAST_RE.search(text or ""))
+
+
+def direction_clash(claim: str, text: str, *, negation: bool = True) -> bool:
+    """Whether claim and text describe movement or change in opposite directions.
+
+    ``negation=False`` compares the words as written, ignoring negations: the direction of
+    the thing an observer reports *not* to have seen.
+    """
+    c = _direction(tokens(claim), negation=negation)
+    return c * _direction(tokens(text), negation=negation) < 0
 
 
 def denial_cues(text: str) -> int:
@@ -473,3 +560,128 @@ def pair_features(
 
 
 FEATURE_NAMES: tuple[str, ...] = SCALAR_NAMES + REFUTE_TOP_NAMES
+
+
+# ---------------------------------------------------------------- contrast (short pairs)
+# Word stems of opposite directions of change or movement. A claim on one side and a
+# statement only on the other ("units are pulling back" / "the number of vehicles has
+# increased", "troops remain deployed") disagree without a negation or a denial word.
+AWAY_STEMS: tuple[str, ...] = (
+    "withdr", "retreat", "pull", "leav", "left", "depart", "return", "away", "reduc", "decreas",
+    "fewer", "declin", "shrink", "shrank", "disband", "demobil", "evacuat", "abandon", "dismantl",
+)  # fmt: skip
+TOWARD_STEMS: tuple[str, ...] = (
+    "advanc", "deploy", "mass", "buildup", "increas", "grow", "grew", "expand", "remain", "stay",
+    "reinforc", "arriv", "gather", "amass", "escalat", "bolster",
+)  # fmt: skip
+# Opposite pairs of single words (stems): (a, b) means a claim with a and a text with b clash.
+ANTONYM_STEMS: tuple[tuple[str, str], ...] = (
+    ("true", "false"), ("confirm", "den"), ("accept", "reject"), ("admit", "den"),
+    ("guilty", "innocent"), ("alive", "dead"), ("win", "los"), ("won", "lost"),
+    ("allow", "ban"), ("support", "oppos"), ("open", "clos"), ("start", "end"),
+    ("began", "end"), ("real", "fake"), ("real", "hoax"), ("exist", "myth"),
+    ("attack", "defen"), ("fire", "ceasefire"), ("shell", "no"), ("present", "absent"),
+    ("succe", "fail"), ("legal", "illegal"), ("safe", "danger"), ("peace", "war"),
+)  # fmt: skip
+_CONTRAST_RE = re.compile(
+    r"\b(?:contrary\s+to|despite|however|but|instead|in\s+fact|rather\s+than|although|"
+    r"while|whereas|nevertheless|yet)\b",
+    re.IGNORECASE,
+)
+_NEG_OBJECT_RE = re.compile(
+    r"\b(?:no|not\s+(?:a|any|one)|nor\s+any|without|never|none\s+of)\s+((?:\w+\s+){0,2}\w+)",
+    re.IGNORECASE,
+)
+CONTRAST_NAMES: tuple[str, ...] = (
+    "dir_claim",
+    "dir_text",
+    "dir_clash",
+    "antonym_clash",
+    "neg_object_claim_word",
+    "neg_count_text",
+    "neg_parity_diff",
+    "denial_text",
+    "denial_claim",
+    "question_text",
+    "asked_text",
+    "absence_text",
+    "contrast_text",
+    "short_len_ratio",
+)
+
+
+def _has_stem(toks: Sequence[str], stems: Sequence[str]) -> bool:
+    return any(t.startswith(s) for t in toks for s in stems)
+
+
+def _direction(toks: Sequence[str], *, negation: bool = True) -> int:
+    """+1 when words of movement towards / growth dominate, -1 for away / decline, else 0.
+
+    With ``negation``, a direction word within three tokens after a negation counts for
+    the other side ("no withdrawal" is staying).
+    """
+    away = toward = 0
+    for i, t in enumerate(toks):
+        sign = 0
+        if any(t.startswith(s) for s in AWAY_STEMS):
+            sign = -1
+        elif any(t.startswith(s) for s in TOWARD_STEMS):
+            sign = 1
+        # "no withdrawal", "did not leave": a negated movement points the other way.
+        if sign and negation and not NEGATION_WORDS.isdisjoint(toks[max(0, i - 3) : i]):
+            sign = -sign
+        away += sign < 0
+        toward += sign > 0
+    return (toward > away) - (away > toward)
+
+
+def _stem_match(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    if n < 4:
+        return a == b
+    k = 0
+    while k < n and a[k] == b[k]:
+        k += 1
+    return k >= 5 or k == n
+
+
+def contrast_features(claim: str, text: str) -> list[float]:
+    """Features of disagreement between two short texts that need no denial word.
+
+    Direction of change on opposite sides (AWAY_STEMS vs TOWARD_STEMS), antonym stems,
+    a negated noun phrase naming a claim word ("no withdrawal", "not any shelling"),
+    negation counts and parity, denial, doubt and contrast cues, and the length ratio.
+    """
+    ct = tokens(claim)
+    tt = tokens(text)
+    c_dir, t_dir = _direction(ct), _direction(tt)
+    antonyms = 0
+    for a, b in ANTONYM_STEMS:
+        if (_has_stem(ct, (a,)) and _has_stem(tt, (b,))) or (
+            _has_stem(ct, (b,)) and _has_stem(tt, (a,))
+        ):
+            antonyms += 1
+    cwords = content_tokens(ct)
+    neg_obj = 0
+    for m in _NEG_OBJECT_RE.finditer(text or ""):
+        words = tokens(m.group(1))
+        if any(_stem_match(w, c) for w in words for c in cwords):
+            neg_obj += 1
+    c_neg = sum(t in NEGATION_WORDS for t in ct)
+    t_neg = sum(t in NEGATION_WORDS for t in tt)
+    return [
+        float(c_dir),
+        float(t_dir),
+        float(c_dir * t_dir < 0),
+        float(antonyms),
+        float(neg_obj),
+        float(t_neg),
+        float((c_neg % 2) != (t_neg % 2)),
+        float(denial_cues(text)),
+        float(denial_cues(claim)),
+        float(question_cues(text)),
+        float(reported_question_cues(text)),
+        float(observed_absence_cues(text)),
+        float(len(_CONTRAST_RE.findall(text or ""))),
+        len(tt) / max(1, len(ct)),
+    ]

@@ -18,8 +18,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from claimledger.stance.features import (
+    CONTRAST_NAMES,
     FEATURE_NAMES,
     TOP_K,
+    contrast_features,
     pair_features,
     prepare_claims,
     prepare_texts,
@@ -53,12 +55,20 @@ class StanceModel:
     stage2: Any = None
     top_k: int = TOP_K
     meta: dict[str, Any] = field(default_factory=dict)
+    # The short-pair model (claim vs one statement) adds ``CONTRAST_NAMES`` features.
+    # A class-level default, so models pickled before the field existed load as False.
+    contrast: bool = False
+
+    @property
+    def n_scalars(self) -> int:
+        """Number of scalar features this model reads."""
+        return len(FEATURE_NAMES) + (len(CONTRAST_NAMES) if self.contrast else 0)
 
     def featurize(self, claims: Sequence[str], texts: Sequence[str], embed: EmbedFn) -> PairMatrix:
         """Compute features of pairs ``zip(claims, texts)``; embeds only what is needed."""
         n = len(claims)
         if n == 0:
-            return PairMatrix(np.zeros((0, len(FEATURE_NAMES))), np.zeros((0, 3 * 384)), [], [])
+            return PairMatrix(np.zeros((0, self.n_scalars)), np.zeros((0, 3 * 384)), [], [])
         uc = list(dict.fromkeys(claims))
         ut = list(dict.fromkeys(texts))
         pc = dict(zip(uc, prepare_claims(uc, self.tfidf), strict=True))
@@ -91,6 +101,12 @@ class StanceModel:
                 pc[claims[i]], text, dense_claim, table[claims[i]], table, top_k=self.top_k
             )
             tops[i] = " ".join(text.sentences[j] for j in idx)
+        if self.contrast:
+            extra = np.array(
+                [contrast_features(c, t) for c, t in zip(claims, texts, strict=True)],
+                dtype=np.float32,
+            )
+            scal = np.hstack([scal, extra])
         return PairMatrix(scal, dense, list(claims), tops)
 
     def text_matrix(self, m: PairMatrix) -> Any:
