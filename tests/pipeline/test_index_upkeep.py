@@ -198,3 +198,17 @@ def test_index_name_does_not_depend_on_the_password() -> None:
     assert one is not None and one == named("postgresql+psycopg://desk:other@db.example/ledger")
     assert one != named("postgresql+psycopg://desk:first-secret@db.example/archive")
     assert named("sqlite:///:memory:") is None
+
+
+def test_a_kept_index_follows_a_claim_removed_from_the_store(ledger: Ledger) -> None:
+    from sqlalchemy import delete
+
+    _add(ledger, range(1, 11))
+    first = open_index(ledger)
+    assert 4 in first
+    with ledger.engine.begin() as conn:
+        conn.execute(delete(ClaimRow).where(ClaimRow.key == 4))
+    _add(ledger, range(11, 13))
+    again = open_index(ledger)
+    assert 4 not in again and again.matches(_store_keys(ledger))
+    assert ledger.claim_key_count() == len(again) == 11

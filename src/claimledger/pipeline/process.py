@@ -313,13 +313,15 @@ def open_index(ledger: Ledger, *, index_dir: str = "") -> Any:
     """
     from claimledger.link.index import VectorIndex
 
-    store_keys = np.asarray(ledger.claim_keys(), dtype=np.int64)
     kept = _OPEN.pop(ledger.url, None)
     if kept is not None:
+        # Keys only grow and the catch-up adds every key above the index's highest, so
+        # equal counts mean equal key sets: no need to read every key of the store.
         with ledger.session() as session:
             _catch_up(kept, ledger, session)
-        if kept.matches(store_keys):
+        if not kept.stale and len(kept) == ledger.claim_key_count():
             return _keep(ledger, kept)
+    store_keys = np.asarray(ledger.claim_keys(), dtype=np.int64)
     index = VectorIndex.open(index_path(ledger, index_dir), DIM)
     if index.matches(store_keys):
         _SAVED[index] = len(index)

@@ -748,6 +748,15 @@ class Ledger:
         session.flush()
         return MEMBER_KEY_BASE + row.id
 
+    def claim_key_count(self) -> int:
+        """How many vectors stand for claims: ``len(claim_keys())`` without reading the keys."""
+        with self.session() as s:
+            own = s.scalar(
+                select(func.count()).select_from(ClaimRow).where(ClaimRow.vector.is_not(None))
+            )
+            members = s.scalar(select(func.count()).select_from(ClaimMemberRow))
+        return int(own or 0) + int(members or 0)
+
     def claim_keys(self) -> list[int]:
         """Index keys of every vector standing for a claim (no vectors read)."""
         with self.session() as s:
