@@ -198,7 +198,7 @@ def test_claims_json_shape(sample: tuple[Ledger, Any]) -> None:
 
 def test_recompute_reproduces_history(sample: tuple[Ledger, Any]) -> None:
     ledger, config = sample
-    ids = ledger.claim_ids_with_links()
+    ids = ledger.all_claim_ids()
     before = {cid: ledger.history(cid) for cid in ids}
     assert recompute_all(ledger=ledger, config=config) == len(ids)
     assert {cid: ledger.history(cid) for cid in ids} == before

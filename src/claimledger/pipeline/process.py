@@ -783,7 +783,7 @@ def recompute_dirty(*, ledger: Ledger, config: Config) -> list[Any]:
 
 def recompute_all(*, ledger: Ledger, config: Config) -> int:
     """Recompute every claim; returns how many."""
-    ids = ledger.claim_ids_with_links()
+    ids = ledger.all_claim_ids()
     recompute(ids, ledger=ledger, config=config)
     return len(ids)
 

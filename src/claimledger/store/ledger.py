@@ -837,7 +837,8 @@ class Ledger:
                 q = q.where(LinkRow.article_id == article_id)
             return [_link(r) for r in s.scalars(q.order_by(LinkRow.claim_id, LinkRow.id))]
 
-    def claim_ids_with_links(self) -> list[str]:
+    def all_claim_ids(self) -> list[str]:
+        """Every claim id, in id order."""
         with self.session() as s:
             return list(s.scalars(select(ClaimRow.id).order_by(ClaimRow.id)))
 
