@@ -280,3 +280,14 @@ def test_attribution_records_shape() -> None:
     }
     with pytest.raises(ExtractError, match="E402 doc1"):
         attribution_records("doc1", "short", attrs)
+
+
+@pytest.mark.slow
+def test_a_source_does_not_take_the_dateline_with_it(nlp: Any) -> None:
+    text = (
+        "TARSK, March 3 (Continental News Agency) — Varnia's foreign minister on Monday "
+        "rejected a warning by the alliance that Varnian forces could attack within days."
+    )
+    att = _find(_one(nlp, text), text, "rejected")
+    assert _sub(text, att.source) == "Varnia's foreign minister"
+    assert att.speaker == "Varnia's foreign minister"

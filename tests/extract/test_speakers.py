@@ -76,3 +76,32 @@ def test_different_people_with_same_surname_stay_apart(nlp: Any) -> None:
     second = SpeakerResolver(doc).resolve(_span(doc, "Bill Clinton"))
     assert first == "Hillary Clinton"
     assert second == "Bill Clinton"
+
+
+def test_a_name_used_as_an_adjective_is_not_a_person(nlp: Any) -> None:
+    text = (
+        '"We hear only predictions," Foreign Minister Lidia Serrat said in Tarsk. '
+        "She said the warning was intended to frighten the Ostrelan public. "
+        "The minister repeated that units were returning to their garrisons."
+    )
+    doc = nlp(text)
+    [who] = resolve_speakers(doc, [_span(doc, "The minister")])
+    assert who == "Lidia Serrat"
+
+
+def test_a_new_group_or_an_indefinite_person_is_nobody_named_before(nlp: Any) -> None:
+    text = (
+        "A neighbour, Stefan Rusu, showed our reporters a fragment of metal. "
+        "Two weapons experts who reviewed our photographs told the Observer that the craters "
+        "were consistent with artillery fire. An official said the road was closed. "
+        "The minister said it would reopen."
+    )
+    doc = nlp(text)
+    experts, official = resolve_speakers(
+        doc,
+        [_span(doc, "Two weapons experts who reviewed our photographs"), _span(doc, "An official")],
+    )
+    assert experts is None and official is None  # not Stefan Rusu
+    # a definite description still takes the nearest person
+    [minister] = resolve_speakers(doc, [_span(doc, "The minister")])
+    assert minister == "Stefan Rusu"

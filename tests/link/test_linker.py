@@ -449,3 +449,49 @@ def test_contradiction_links_keep_precision_on_fnc_dev(datasets: Any, embedder: 
     tp = sum(pairs[i].same for i in linked)
     assert len(linked) - sum(strong) <= 0.02 * len(pairs)  # a rare path, not a second threshold
     assert tp / len(linked) >= floors["precision"]
+
+
+# ------------------------------------------------------------- article context
+def test_inherits_subject_needs_the_cosine_floor_not_names() -> None:
+    from claimledger.link.linker import LinkWeights, inherits_subject
+
+    claim = linking_entities("Varnian artillery shelled the Ostrelan village of Lerin.")
+    nameless = linking_entities("The fragments were consistent with recent artillery fire.")
+    assert not nameless  # nothing of its own to overlap with
+    floor = DEFAULT_WEIGHTS.context_min_similarity
+    assert floor is not None
+    assert inherits_subject(floor, entities=nameless, claim_entities=claim)
+    assert not inherits_subject(floor - 0.01, entities=nameless, claim_entities=claim)
+    off = LinkWeights(context_min_similarity=None)
+    assert not inherits_subject(0.99, entities=nameless, claim_entities=claim, weights=off)
+
+
+def test_inherits_subject_refuses_a_statement_that_names_only_other_things() -> None:
+    from claimledger.link.linker import inherits_subject
+
+    claim = linking_entities("Varnian artillery shelled the Ostrelan village of Lerin.")
+    elsewhere = linking_entities("A fuel depot in Hollin burned after an explosion at Kasto.")
+    partly = linking_entities("Craters near Lerin were seen by reporters from Cardonia.")
+    assert elsewhere and partly
+    assert not inherits_subject(0.6, entities=elsewhere, claim_entities=claim)
+    assert inherits_subject(0.6, entities=partly, claim_entities=claim)
+
+
+@pytest.mark.parametrize(
+    ("stance", "confidence", "kept"),
+    [
+        ("supports", 0.64, True),
+        ("refutes", 0.5, True),
+        ("supports", 0.49, False),
+        # Nothing but the article ties the statement to the claim: it must take a side.
+        ("discusses", 0.95, False),
+        ("questions", 0.95, False),
+        ("unrelated", 0.95, False),
+    ],
+)
+def test_keeps_context_link_only_on_a_confident_side(
+    stance: str, confidence: float, kept: bool
+) -> None:
+    from claimledger.link.linker import keeps_context_link
+
+    assert keeps_context_link(stance, confidence) is kept

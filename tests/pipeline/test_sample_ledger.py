@@ -83,19 +83,18 @@ def _count(reasons: list[str], code: str) -> int:
 
 
 def test_every_status_appears(sample: tuple[Ledger, Any]) -> None:
-    """The demo ledger shows each status, each for the reason an analyst would give.
-
-    ``contested`` is not reached by the full pipeline yet: the corpus's contested
-    claim (C3) needs the Cardon Observer's on-the-ground report linked as support,
-    which neither linking nor stance finds (see docs/verdicts.md); the gold-stance
-    test below reaches it.
-    """
+    """The demo ledger shows each status, each for the reason an analyst would give."""
     ledger, config = sample
     views = claim_views(ledger, config=config)
     by_status: dict[str, list[dict[str, Any]]] = {}
     for v in views:
         by_status.setdefault(v["status"], []).append(v)
-    assert set(by_status) >= {"unverified", "corroborated", "refuted", "retracted"}
+    assert set(by_status) == {"unverified", "corroborated", "contested", "refuted", "retracted"}
+    for v in by_status["contested"]:
+        assert _count(v["reasons"], "INDEPENDENT_SUPPORT") >= 1, v
+        assert _count(v["reasons"], "INDEPENDENT_REFUTATION") >= 1, v
+        stances = {e["stance"] for e in v["evidence"] if e["independent"]}
+        assert {"supports", "refutes"} <= stances, v
     for v in by_status["refuted"]:
         refuting = [e for e in v["evidence"] if e["independent"] and e["stance"] == "refutes"]
         supporting = [e for e in v["evidence"] if e["independent"] and e["stance"] == "supports"]
@@ -136,6 +135,27 @@ def test_c1_withdrawal_is_refuted_by_the_monitors(
     # The ministry repeating its own claim, and its state agency, never count.
     for e in view["evidence"]:
         if e["actor"] and e["actor"].startswith("varnia"):
+            assert not e["independent"], e
+
+
+def test_c3_shelling_is_contested_between_the_reporters_and_the_monitors(
+    sample: tuple[Ledger, Any], embedder: Any
+) -> None:
+    ledger, config = sample
+    [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C3"]
+    view = _match(ledger, config, expected, embedder)
+    assert view["status"] == "contested", view["reasons"]
+    assert view["claimant"]["actor"] == "ostrela/defence-ministry"
+    independent = [e for e in view["evidence"] if e["independent"]]
+    # The Observer's reporters in Lerin (craters "consistent with recent artillery fire",
+    # linked through the article that relays the claim) against the monitors' findings.
+    assert {e["outlet"] for e in independent if e["stance"] == "supports"} == {
+        "The Cardon Observer"
+    }, independent
+    assert {e["outlet"] for e in independent if e["stance"] == "refutes"} == {JBMM}, independent
+    # Neither side of the conflict counts: Ostrela repeating it, Varnia denying it.
+    for e in view["evidence"]:
+        if (e["actor"] or "").startswith(("ostrela", "varnia")):
             assert not e["independent"], e
 
 
@@ -397,9 +417,6 @@ GOLD_XFAIL = {
     # choosing the statement by similarity picks an independent speaker for the
     # support, so C1 comes out contested instead of refuted.
     "C1": "article-level gold label cannot say which statement of a13 supports C1",
-    # The statement of a31 closest to C3 quotes an Ostrelan official, so the
-    # independent reporters' support is read as the claimant side's.
-    "C3": "article-level gold label cannot say which statement of a31 supports C3",
 }
 
 

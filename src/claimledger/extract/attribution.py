@@ -332,13 +332,28 @@ def extract_doc(
         source_tokens: Span | None = None
         if src_runs:
             s, e = max(src_runs, key=_SourceRank(cue.start))
-            source_tokens = doc[s:e]
+            source_tokens = doc[_after_dateline(doc, s, e) : e]
         found.append((joined, source_tokens, cue))
     if dash_signatures:
         found.extend(_dash_found(doc, text, found))
     if colon_speakers:
         found.extend(_colon_found(doc, text, found))
     return _attributions(doc, text, found, actors)
+
+
+_DATELINE_DASHES = frozenset({"—", "–", "--"})
+
+
+def _after_dateline(doc: Doc, start: int, end: int) -> int:
+    """Start of a source after a dateline it was tagged with.
+
+    "TARSK, March 3 (Continental News Agency) — Varnia's foreign minister": a
+    source running over the dateline's dash starts after it.
+    """
+    for i in range(end - 2, start - 1, -1):
+        if doc[i].text in _DATELINE_DASHES:
+            return i + 1
+    return start
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -127,6 +128,10 @@ class SpeakerResolver:
                 elif len(words) == 1 and words[0].lower() in by_surname:
                     # a surname the model mislabelled ("Stoltenberg" as ORG) joins the person
                     label = "PERSON"
+            if label == "PERSON" and ent.root.dep_ == "amod":
+                # a name used as an adjective ("the Ostrelan public") is no person;
+                # unknown demonyms are often tagged PERSON
+                continue
             key = (label if label == "PERSON" else "GROUP", name.lower())
             idx = by_key.get(key)
             if idx is None and label == "PERSON":
@@ -210,12 +215,26 @@ class SpeakerResolver:
             if text.lower().startswith("the "):
                 text = text[4:]
             return text
-        # 4. a bare description: "the minister", "the alliance's chief"
+        # 4. a description that introduces someone new ("two weapons experts", "an
+        # official") refers to no one mentioned before: no speaker is invented
+        if lemma in PERSON_NOUNS and _introduces(root):
+            return None
+        # 5. a bare description: "the minister", "the alliance's chief"
         if lemma in PERSON_NOUNS:
             return self._nearest(source.start, frozenset({"PERSON"}))
         if lemma in GROUP_NOUNS:
             return self._nearest(source.start, GROUP_LABELS)
         return None
+
+
+def _introduces(root: Any) -> bool:
+    """A plural, counted or indefinite noun phrase: someone not mentioned before."""
+    if root.tag_ in ("NNS", "NNPS"):
+        return True
+    return any(
+        c.dep_ == "nummod" or (c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
+        for c in root.children
+    )
 
 
 def resolve_speakers(doc: Doc, sources: list[Span | None]) -> list[str | None]:

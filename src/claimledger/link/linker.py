@@ -34,6 +34,15 @@ Decision for one statement (``link_statement``):
    apart) is returned with ``weak=True``: the caller keeps it only if the stance
    model reads the statement as refuting or questioning the claim with
    confidence >= 0.5 (``keeps_weak_link``), and otherwise opens a new claim.
+5. Article context: once an article relays or restates a claim (one of its
+   statements linked to it by step 3), the article is about that claim, and its
+   other sentences often carry the evidence without naming it ("we saw three fresh
+   craters ...", "experts said the fragments were consistent with artillery fire").
+   Such a statement of the same article, left unlinked, may link to that claim with
+   ``cos >= context_min_similarity`` and no entity overlap of its own, unless it
+   names only other things (``inherits_subject``); the caller keeps it only if the
+   stance model reads it as supporting or refuting the claim with confidence >= 0.5
+   (``keeps_context_link``), never merely discussing it.
 
 The threshold was tuned on the development slice of the FNC-1-derived pairs
 (``claimledger.eval.linking``); the weights are set by judgement where no
@@ -110,6 +119,9 @@ class LinkWeights:
     # names the same things as a claim is offered to the stance model. None disables.
     weak_min_similarity: float | None = 0.35
     weak_min_overlap: float = 0.5
+    # Article context (see ``inherits_subject``): a statement of an article that already
+    # relays a claim may link to it at this cosine without its own names. None disables.
+    context_min_similarity: float | None = 0.35
 
 
 # Tuned on the FNC-1-derived development slice for F0.5 (precision first); see docs/linking.md.
@@ -236,6 +248,43 @@ WEAK_LINK_MIN_CONFIDENCE = 0.5
 def keeps_weak_link(stance: str, confidence: float) -> bool:
     """Whether a contradiction link (``LinkDecision.weak``) stands given its stance."""
     return stance in WEAK_LINK_STANCES and confidence >= WEAK_LINK_MIN_CONFIDENCE
+
+
+# Stances that keep an article-context link: it must take a side, since nothing but the
+# article ties it to the claim (a sentence that merely "discusses" is background).
+CONTEXT_LINK_STANCES = frozenset({"supports", "refutes"})
+CONTEXT_LINK_MIN_CONFIDENCE = 0.5
+
+
+def inherits_subject(
+    similarity: float,
+    *,
+    entities: frozenset[str],
+    claim_entities: frozenset[str],
+    weights: LinkWeights = DEFAULT_WEIGHTS,
+) -> bool:
+    """Whether a statement may link to a claim its own article relays (article context).
+
+    The article already carries a paraphrase of the claim, so the statement need
+    not name the claim's people and places; it must still be about the same kind of
+    event (``similarity >= context_min_similarity``) and must not name only other
+    things (when both sides have names, at least one is shared).
+
+    Args:
+        similarity: Cosine similarity of the statement and the claim.
+        entities: ``linking_entities`` of the statement.
+        claim_entities: ``linking_entities`` of the claim.
+        weights: Formula knobs (``context_min_similarity``; ``None`` disables).
+    """
+    if weights.context_min_similarity is None or similarity < weights.context_min_similarity:
+        return False
+    overlap = entity_overlap(entities, claim_entities)
+    return overlap is None or overlap > 0.0
+
+
+def keeps_context_link(stance: str, confidence: float) -> bool:
+    """Whether an article-context link (see ``inherits_subject``) stands given its stance."""
+    return stance in CONTEXT_LINK_STANCES and confidence >= CONTEXT_LINK_MIN_CONFIDENCE
 
 
 def _weak_match(pair: PairScore, weights: LinkWeights) -> bool:

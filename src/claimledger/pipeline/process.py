@@ -453,8 +453,10 @@ def link_analysed(
     Articles are taken in (published, id) order; each article is one transaction.
     Within an article: every statement with a vector is matched against the
     index; matches get a stance in one batch, and a match the stance model
-    calls ``unrelated`` is dropped; statements left unmatched open a claim when
-    check-worthy.
+    calls ``unrelated`` is dropped. When the kept ordinary links all go to one
+    claim, the article's other unmatched statements are offered to it (article
+    context, ``_context_matches``) and kept only on a confident supporting or
+    refuting stance. Statements left unmatched open a claim when check-worthy.
     """
     report = ProcessReport()
     index = index if index is not None else open_index(ledger, index_dir=config.store.index_dir)
@@ -480,7 +482,7 @@ def link_analysed(
             _catch_up(index, ledger, session)
             report.statements += ledger.put_statements(session, an.statements)
             matched, unmatched = _match_statements(an, index=index, lookup=lookup, config=config)
-            unmatched += _link_reports(
+            rejected = _link_reports(
                 an,
                 matched,
                 ledger=ledger,
@@ -489,6 +491,24 @@ def link_analysed(
                 lookup=lookup,
                 report=report,
             )
+            unmatched += rejected
+            # Article context: the claims this article relays reach its other sentences.
+            gone = {st.id for st in rejected}
+            relayed = [m for m in matched if not m.weak and m.statement.id not in gone]
+            tried = {(m.statement.id, m.claim_id) for m in matched if m.statement.id in gone}
+            context = _context_matches(an, unmatched, relayed, session=session, tried=tried)
+            if context:
+                dropped = _link_reports(
+                    an,
+                    context,
+                    ledger=ledger,
+                    session=session,
+                    index=index,
+                    lookup=lookup,
+                    report=report,
+                )
+                linked = {m.statement.id for m in context} - {st.id for st in dropped}
+                unmatched = [st for st in unmatched if st.id not in linked]
             for st in sorted(unmatched, key=lambda x: (x.content[0], x.id)):
                 if (st.checkworthiness or 0.0) >= config.checkworthy.threshold:
                     _open_claim(
@@ -539,6 +559,7 @@ class _Match:
     similarity: float
     claim_text: str
     weak: bool = False  # a contradiction link: kept only if the stance refutes or questions
+    context: bool = False  # an article-context link: kept only if the stance takes a side
 
 
 def _match_statements(
@@ -577,6 +598,46 @@ def _match_statements(
     return matched, unmatched
 
 
+def _context_matches(
+    an: Analysed,
+    statements: Sequence[Statement],
+    relayed: Sequence[_Match],
+    *,
+    session: Any,
+    tried: set[tuple[str, str]],
+) -> list[_Match]:
+    """Article context: unlinked statements of an article offered to the claim it relays.
+
+    ``relayed`` are the article's kept, ordinary (not contradiction) links. When they
+    all go to one claim, a close paraphrase of it is in the article and the article
+    is about it, so its other sentences may carry evidence without naming it
+    (``linker.inherits_subject``); the caller keeps such a link only on a confident
+    supporting or refuting stance (``linker.keeps_context_link``). An article that
+    relays several claims has no single subject for a nameless sentence to inherit:
+    nothing is offered.
+    """
+    from claimledger.link.linker import inherits_subject
+
+    subjects = {m.claim_id: m.key for m in relayed}
+    if len(subjects) != 1:
+        return []
+    [(claim_id, key)] = subjects.items()
+    row = session.get(ClaimRow, claim_id)
+    if row is None or not row.vector:
+        return []
+    claim_vec, claim_ents = _vec(row.vector), frozenset(row.entities or ())
+    out: list[_Match] = []
+    for st in statements:
+        raw = an.vectors.get(st.id)
+        if raw is None or (st.id, claim_id) in tried:
+            continue
+        cos = float(_vec(raw) @ claim_vec)
+        ents = frozenset(an.entities.get(st.id, ()))
+        if inherits_subject(cos, entities=ents, claim_entities=claim_ents):
+            out.append(_Match(st, claim_id, key, cos, row.text, context=True))
+    return out
+
+
 def _link_reports(
     an: Analysed,
     matched: list[_Match],
@@ -588,7 +649,7 @@ def _link_reports(
     report: ProcessReport,
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
-    from claimledger.link.linker import keeps_weak_link
+    from claimledger.link.linker import keeps_context_link, keeps_weak_link
     from claimledger.stance.predict import predict_stance, statement_stance_text
 
     if not matched:
@@ -597,7 +658,11 @@ def _link_reports(
     unrelated: list[Statement] = []
     for m, (stance, conf) in zip(matched, stances, strict=True):
         st = m.statement
-        if stance == "unrelated" or (m.weak and not keeps_weak_link(stance, conf)):
+        if (
+            stance == "unrelated"
+            or (m.weak and not keeps_weak_link(stance, conf))
+            or (m.context and not keeps_context_link(stance, conf))
+        ):
             unrelated.append(st)
             continue
         link = Link(
@@ -616,7 +681,8 @@ def _link_reports(
             ledger.set_resolution_date(session, m.claim_id, an.resolution[st.id])
         # A refutation worded like the claim ("no withdrawal of units from Kasel") is not
         # a paraphrase: as a member it would pull unrelated statements into the claim.
-        if m.similarity >= MEMBER_SIMILARITY and stance == "supports":
+        # Nor does a context link: it is evidence about the claim, not a way of saying it.
+        if m.similarity >= MEMBER_SIMILARITY and stance == "supports" and not m.context:
             raw = an.vectors[st.id]
             member = ledger.add_member(session, m.claim_id, st.id, raw)
             cand = lookup.get(m.key) if m.key is not None else None
