@@ -291,3 +291,13 @@ def test_a_source_does_not_take_the_dateline_with_it(nlp: Any) -> None:
     att = _find(_one(nlp, text), text, "rejected")
     assert _sub(text, att.source) == "Varnia's foreign minister"
     assert att.speaker == "Varnia's foreign minister"
+
+
+@pytest.mark.slow
+def test_a_dash_inside_the_source_s_apposition_is_kept(nlp: Any) -> None:
+    text = (
+        "The talks went on late. Ivan Petrov - a former minister - said on Monday that the "
+        "border crossings would reopen within a week."
+    )
+    att = _find(_one(nlp, text), text, "said")
+    assert "Ivan Petrov" in (_sub(text, att.source) or "")

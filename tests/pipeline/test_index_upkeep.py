@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -208,7 +209,38 @@ def test_a_kept_index_follows_a_claim_removed_from_the_store(ledger: Ledger) -> 
     assert 4 in first
     with ledger.engine.begin() as conn:
         conn.execute(delete(ClaimRow).where(ClaimRow.key == 4))
-    _add(ledger, range(11, 13))
+    _add(ledger, range(11, 12))  # as many keys as before, not the same ones
     again = open_index(ledger)
-    assert 4 not in again and again.matches(_store_keys(ledger))
-    assert ledger.claim_key_count() == len(again) == 11
+    assert 4 not in again and 11 in again and again.matches(_store_keys(ledger))
+    count, total = ledger.claim_key_count()
+    assert count == len(again) == 10 and total == int(_store_keys(ledger).sum())
+
+
+def test_a_failed_article_leaves_no_kept_index(
+    sqlite_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimledger.pipeline import process as proc
+
+    _add(sqlite_ledger, range(1, 6))
+    open_index(sqlite_ledger)
+    assert sqlite_ledger.url in proc._OPEN
+
+    class Boom(Exception):
+        pass
+
+    def fail(*_: Any, **__: Any) -> None:
+        raise Boom
+
+    monkeypatch.setattr(sqlite_ledger, "lock_linking", fail)  # inside the article's block
+    article = SimpleNamespace(id="a1", published=None)
+    with pytest.raises(Boom):
+        proc.link_analysed(
+            [SimpleNamespace(article=article, actors=[], statements=[])],  # type: ignore[list-item]
+            ledger=sqlite_ledger,
+            config=SimpleNamespace(
+                store=SimpleNamespace(index_dir=""), extract=SimpleNamespace(actors_file="")
+            ),  # type: ignore[arg-type]
+            index=proc._OPEN[sqlite_ledger.url],
+            actors=SimpleNamespace(get=lambda _: None),
+        )
+    assert sqlite_ledger.url not in proc._OPEN

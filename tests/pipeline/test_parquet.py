@@ -141,3 +141,17 @@ def test_folders_store_parquet_with_the_other_formats_once(tmp_path: Path, ledge
     )
     assert not again.added and len(again.duplicates) == 7
     assert ledger.count("articles") == 4
+
+
+def test_a_timestamp_beyond_python_dates_fails_its_row_only(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    col = pa.array([2**62, 0], type=pa.timestamp("us", tz="UTC"))
+    pq.write_table(
+        pa.table({"text": ["The mayor said it.", "The mayor said it again."], "published": col}),
+        tmp_path / "far.parquet",
+    )
+    far, near = read_parquet(tmp_path / "far.parquet", defaults=Defaults(), max_bytes=10**6)
+    assert isinstance(far, IngestFailure) and far.item.endswith("far.parquet:1")
+    assert isinstance(near, Article) and near.published == datetime(1970, 1, 1, tzinfo=UTC)

@@ -115,6 +115,12 @@ def test_opposite_direction_in_a_short_text_refutes() -> None:
         "supports"
     )
     assert refine_stance("agree", 0.5, 0.8, P, STAYING, short=True)[0] == "supports"  # no claim
+    # Opposite directions about different things: families leaving, troops massing.
+    families = "Families have left the villages, a local official said."
+    massed = "Varnia has massed troops near the Rell River."
+    assert refine_stance("agree", 0.5, 0.8, P, families, short=True, claim=massed)[0] == (
+        "supports"
+    )
     despite = "An attack could come soon, despite the announcement that troops were leaving."
     claim = "Troops have massed near the border."
     assert refine_stance("discuss", 0.5, 0.8, P, despite, short=True, claim=claim) == (

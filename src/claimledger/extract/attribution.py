@@ -341,16 +341,22 @@ def extract_doc(
     return _attributions(doc, text, found, actors)
 
 
-_DATELINE_DASHES = frozenset({"—", "–", "--"})
+_DATELINE_DASHES = frozenset({"—", "–", "--", "-"})
 
 
 def _after_dateline(doc: Doc, start: int, end: int) -> int:
     """Start of a source after a dateline it was tagged with.
 
     "TARSK, March 3 (Continental News Agency) — Varnia's foreign minister": a
-    source running over the dateline's dash starts after it.
+    source that opens its paragraph with a place in capitals and runs over the
+    dateline's dash starts after it. A dash inside a name's apposition ("Ivan
+    Petrov — a former minister — said") is left alone.
     """
-    for i in range(end - 2, start - 1, -1):
+    first = doc[start]
+    opens_paragraph = start == 0 or "\n" in doc[start - 1].whitespace_ + doc[start - 1].text
+    if not (opens_paragraph and first.is_alpha and first.is_upper and len(first) > 1):
+        return start
+    for i in range(start + 1, end - 1):
         if doc[i].text in _DATELINE_DASHES:
             return i + 1
     return start

@@ -52,15 +52,6 @@ def _quotation_end(info: DocInfo, i: int) -> int:
     return j + 1
 
 
-def _quotation_start(info: DocInfo, i: int) -> int:
-    """First token of the quotation whose last token is ``i``."""
-    qid = info.qid[i]
-    j = i
-    while j > 0 and info.qid[j - 1] == qid:
-        j -= 1
-    return j
-
-
 def _first_word(info: DocInfo, start: int, end: int, step: int = 1) -> int | None:
     rng = range(start, end) if step > 0 else range(end - 1, start - 1, -1)
     for i in rng:

@@ -28,6 +28,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -400,7 +402,7 @@ class VectorIndex:
         if path is None or manifest_path is None or self.view or not self._dirty:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{path.name}.{_unique()}.tmp")
         manifest = {
             "format": FORMAT_VERSION,
             "dim": self.dim,
@@ -457,8 +459,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _unique() -> str:
+    """A temporary-name part no other writer uses, also on a volume shared across hosts."""
+    return f"{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{_unique()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()

@@ -52,14 +52,22 @@ def _batch_rows(batch: Any) -> list[dict[str, Any]]:
             scale = _PER_SECOND[kind.unit]
             ticks = column.cast(pa.int64()).to_pylist()
             base = _EPOCH.replace(tzinfo=UTC) if kind.tz else _EPOCH
-            columns[name] = [
-                None if t is None else base + timedelta(microseconds=t * 1_000_000 // scale)
-                for t in ticks
-            ]
+            columns[name] = [_instant(base, t, scale) for t in ticks]
         else:
             columns[name] = column.to_pylist()
     names = list(columns)
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _instant(base: datetime, ticks: int | None, per_second: int) -> datetime | str | None:
+    """``ticks`` after the epoch; a value beyond Python's dates is kept as its number,
+    so that the row fails with a one-line error naming it instead of the whole file."""
+    if ticks is None:
+        return None
+    try:
+        return base + timedelta(microseconds=ticks * 1_000_000 // per_second)
+    except OverflowError:
+        return str(ticks)
 
 
 def _row_article(

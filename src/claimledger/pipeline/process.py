@@ -295,6 +295,8 @@ def index_path(ledger: Ledger, index_dir: str = "") -> Path | None:
     if url.endswith(":memory:"):
         return None
     if index_dir:
+        if url.startswith("sqlite:///"):  # the same file whatever the working directory
+            url = "sqlite:///" + str(Path(url[len("sqlite:///") :]).resolve())
         name = hashlib.sha256(redact_url(url).encode("utf-8")).hexdigest()[:24]
         return Path(index_dir).expanduser() / f"{name}.claims.usearch"
     if url.startswith("sqlite:///"):
@@ -316,10 +318,11 @@ def open_index(ledger: Ledger, *, index_dir: str = "") -> Any:
     kept = _OPEN.pop(ledger.url, None)
     if kept is not None:
         # Keys only grow and the catch-up adds every key above the index's highest, so
-        # equal counts mean equal key sets: no need to read every key of the store.
+        # equal counts and key sums mean equal key sets: no need to read every key.
         with ledger.session() as session:
             _catch_up(kept, ledger, session)
-        if not kept.stale and len(kept) == ledger.claim_key_count():
+        count, total = ledger.claim_key_count()
+        if not kept.stale and len(kept) == count and int(kept.keys().sum()) == total:
             return _keep(ledger, kept)
     store_keys = np.asarray(ledger.claim_keys(), dtype=np.int64)
     index = VectorIndex.open(index_path(ledger, index_dir), DIM)
@@ -367,6 +370,11 @@ def _keep(ledger: Ledger, index: Any) -> Any:
     while len(_OPEN) > KEEP_OPEN:
         _OPEN.pop(next(iter(_OPEN)))
     return index
+
+
+def forget_index(ledger: Ledger) -> None:
+    """Drop the index kept open for ``ledger`` (the next ``open_index`` reads the store)."""
+    _OPEN.pop(ledger.url, None)
 
 
 def forget_open_indexes() -> None:
@@ -466,65 +474,73 @@ def link_analysed(
         analysed,
         key=lambda a: (a.article.published or datetime.min.replace(tzinfo=UTC), a.article.id),
     )
-    for an in ordered:
-        art = an.article
-        if an.actors:
-            # Before the article's transaction: idempotent, and the statements need them.
-            ledger.upsert_actors(an.actors)
-            for actor in an.actors:
-                if table.get(actor.id) is None:
-                    table.add(actor)
-        with ledger.session() as session:
-            ledger.lock_linking(session)
-            row = session.get(ArticleRow, art.id)
-            if row is None or row.processed:
-                continue
-            _catch_up(index, ledger, session)
-            report.statements += ledger.put_statements(session, an.statements)
-            matched, unmatched = _match_statements(an, index=index, lookup=lookup, config=config)
-            rejected = _link_reports(
-                an,
-                matched,
-                ledger=ledger,
-                session=session,
-                index=index,
-                lookup=lookup,
-                report=report,
-            )
-            unmatched += rejected
-            # Article context: the claims this article relays reach its other sentences.
-            gone = {st.id for st in rejected}
-            relayed = [m for m in matched if not m.weak and m.statement.id not in gone]
-            tried = {(m.statement.id, m.claim_id) for m in matched if m.statement.id in gone}
-            context = _context_matches(an, unmatched, relayed, session=session, tried=tried)
-            if context:
-                dropped = _link_reports(
+    try:
+        for an in ordered:
+            art = an.article
+            if an.actors:
+                # Before the article's transaction: idempotent, and the statements need them.
+                ledger.upsert_actors(an.actors)
+                for actor in an.actors:
+                    if table.get(actor.id) is None:
+                        table.add(actor)
+            with ledger.session() as session:
+                ledger.lock_linking(session)
+                row = session.get(ArticleRow, art.id)
+                if row is None or row.processed:
+                    continue
+                _catch_up(index, ledger, session)
+                report.statements += ledger.put_statements(session, an.statements)
+                matched, unmatched = _match_statements(
+                    an, index=index, lookup=lookup, config=config
+                )
+                rejected = _link_reports(
                     an,
-                    context,
+                    matched,
                     ledger=ledger,
                     session=session,
                     index=index,
                     lookup=lookup,
                     report=report,
                 )
-                linked = {m.statement.id for m in context} - {st.id for st in dropped}
-                unmatched = [st for st in unmatched if st.id not in linked]
-            for st in sorted(unmatched, key=lambda x: (x.content[0], x.id)):
-                if (st.checkworthiness or 0.0) >= config.checkworthy.threshold:
-                    _open_claim(
+                unmatched += rejected
+                # Article context: the claims this article relays reach its other sentences.
+                gone = {st.id for st in rejected}
+                relayed = [m for m in matched if not m.weak and m.statement.id not in gone]
+                tried = {(m.statement.id, m.claim_id) for m in matched if m.statement.id in gone}
+                context = _context_matches(an, unmatched, relayed, session=session, tried=tried)
+                if context:
+                    dropped = _link_reports(
                         an,
-                        st,
+                        context,
                         ledger=ledger,
                         session=session,
                         index=index,
                         lookup=lookup,
-                        table=table,
                         report=report,
                     )
-            ledger.mark_processed(session, art.id)
-        report.articles += 1
-        if progress:
-            progress("linked", report.articles)
+                    linked = {m.statement.id for m in context} - {st.id for st in dropped}
+                    unmatched = [st for st in unmatched if st.id not in linked]
+                for st in sorted(unmatched, key=lambda x: (x.content[0], x.id)):
+                    if (st.checkworthiness or 0.0) >= config.checkworthy.threshold:
+                        _open_claim(
+                            an,
+                            st,
+                            ledger=ledger,
+                            session=session,
+                            index=index,
+                            lookup=lookup,
+                            table=table,
+                            report=report,
+                        )
+                ledger.mark_processed(session, art.id)
+            report.articles += 1
+            if progress:
+                progress("linked", report.articles)
+    except BaseException:
+        # An article's transaction failed after its keys went into the index: the index
+        # now holds keys the store never got, so it must not be kept for the next run.
+        forget_index(ledger)
+        raise
     save_index(index)
     return report
 

@@ -329,6 +329,26 @@ def direction_clash(claim: str, text: str, *, negation: bool = True) -> bool:
     return c * _direction(tokens(text), negation=negation) < 0
 
 
+def shares_subject(claim: str, text: str, *, at_least: int = 1) -> bool:
+    """Whether two texts share ``at_least`` content words other than words of direction.
+
+    The opposite-direction rule needs it: "Varnia has massed troops near the Rell" and
+    "families have left the villages" move in opposite directions but share nothing
+    they are about. One shared word is a weak test ("near the border" / "the border
+    villages" pass it); it keeps "units pulling back from the border" / "forces remain
+    deployed near the border", where the movers are named differently.
+    """
+
+    def words(s: str) -> set[str]:
+        return {
+            t
+            for t in content_tokens(tokens(s))
+            if not any(t.startswith(x) for x in (*AWAY_STEMS, *TOWARD_STEMS))
+        }
+
+    return len(words(claim) & words(text)) >= at_least
+
+
 def denial_cues(text: str) -> int:
     """Count denial words (deny, false, hoax, baseless ...) in ``text``."""
     return len(_DENIAL_RE.findall(text or ""))

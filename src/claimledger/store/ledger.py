@@ -748,14 +748,19 @@ class Ledger:
         session.flush()
         return MEMBER_KEY_BASE + row.id
 
-    def claim_key_count(self) -> int:
-        """How many vectors stand for claims: ``len(claim_keys())`` without reading the keys."""
+    def claim_key_count(self) -> tuple[int, int]:
+        """How many index keys stand for claims, and their sum, without reading the keys."""
         with self.session() as s:
-            own = s.scalar(
-                select(func.count()).select_from(ClaimRow).where(ClaimRow.vector.is_not(None))
-            )
-            members = s.scalar(select(func.count()).select_from(ClaimMemberRow))
-        return int(own or 0) + int(members or 0)
+            own_n, own_sum = s.execute(
+                select(func.count(), func.coalesce(func.sum(ClaimRow.key), 0)).where(
+                    ClaimRow.vector.is_not(None)
+                )
+            ).one()
+            mem_n, mem_sum = s.execute(
+                select(func.count(), func.coalesce(func.sum(ClaimMemberRow.id), 0))
+            ).one()
+        n = int(mem_n)
+        return int(own_n) + n, int(own_sum) + int(mem_sum) + n * MEMBER_KEY_BASE
 
     def claim_keys(self) -> list[int]:
         """Index keys of every vector standing for a claim (no vectors read)."""
