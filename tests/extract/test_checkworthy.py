@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from claimledger.errors import ExtractError
-from claimledger.extract.checkworthy import load_checkworthy, read_checkworthy, score_checkworthy
+from claimledger.extract.checkworthy import (
+    is_no_comment,
+    load_checkworthy,
+    read_checkworthy,
+    score_checkworthy,
+)
 
 
 def test_scores_are_probabilities_one_per_text() -> None:
@@ -49,3 +54,30 @@ def test_loader_is_lazy_and_cached() -> None:
 def test_missing_model_is_e201(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match="E201"):
         read_checkworthy(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There was no immediate reaction from the Ostrelan government in Belmora.",
+        "The Varnian foreign ministry did not immediately respond to a request for comment.",
+        "A spokesman declined to comment on the report.",
+        "Officials could not be reached on Sunday.",
+    ],
+)
+def test_reports_of_silence_are_no_comment(text: str) -> None:
+    assert is_no_comment(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Varnian artillery shelled the village of Lerin on Sunday night.",
+        "The ministry said it would respond to the attack within days.",
+        "Nobody commented on the bridge, but the mayor said it was destroyed.",
+        "Troops did not return to their bases after the exercises.",
+        "The army did not respond to the shelling.",
+    ],
+)
+def test_statements_of_fact_are_not_no_comment(text: str) -> None:
+    assert not is_no_comment(text)

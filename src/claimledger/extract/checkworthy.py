@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -93,6 +94,28 @@ def read_checkworthy(folder: Path) -> CheckworthyModel:
 def load_checkworthy() -> CheckworthyModel:
     """Return the packaged check-worthiness model, loaded once per process."""
     return read_checkworthy(MODEL_DIR)
+
+
+# Reporting on who did not speak ("there was no immediate reaction", "did not respond to a
+# request for comment", "declined to comment") states no fact anyone could check about the
+# story: repeated by every outlet, it would otherwise open claims that get "corroborated".
+_NO_COMMENT = re.compile(
+    r"\b(?:no\s+immediate\s+(?:reaction|response|comment)"
+    r"|(?:did|could)\s+not\s+(?:immediately\s+)?comment"
+    r"|(?:did|could)\s+not\s+(?:immediately\s+)?(?:respond|reply)\s+to\s+"
+    r"(?:(?:a|an|our|repeated|several)\s+)?(?:requests?|calls?|questions?|messages?"
+    r"|e-?mails?|inquir(?:y|ies))"
+    r"|declined\s+to\s+(?:comment|respond)"
+    r"|not\s+immediately\s+available\s+for\s+comment"
+    r"|had\s+no\s+(?:immediate\s+)?comment"
+    r"|could\s+not\s+be\s+reached)\b",
+    re.IGNORECASE,
+)
+
+
+def is_no_comment(text: str) -> bool:
+    """Whether ``text`` only reports that someone did not comment or react."""
+    return _NO_COMMENT.search(text) is not None
 
 
 def score_checkworthy(texts: Sequence[str], *, model: CheckworthyModel | None = None) -> np.ndarray:

@@ -233,7 +233,7 @@ def analyse_articles(
     articles: Sequence[Article], *, config: Config, actors: Any | None = None
 ) -> list[Analysed]:
     """The per-article stages: extraction, check-worthiness, embedding, entities, dates."""
-    from claimledger.extract.checkworthy import score_checkworthy
+    from claimledger.extract.checkworthy import is_no_comment, score_checkworthy
     from claimledger.extract.timex import is_future
     from claimledger.link.embeddings import get_embedder
     from claimledger.link.linker import linking_entities
@@ -242,7 +242,10 @@ def analyse_articles(
     batches = extract_statements(articles, config=config, actors=table)
     flat = [st for sts in batches for st in sts]
     scores = score_checkworthy([st.content_text for st in flat]) if flat else np.zeros(0)
-    score_of = {st.id: float(sc) for st, sc in zip(flat, scores, strict=True)}
+    score_of = {
+        st.id: 0.0 if is_no_comment(st.content_text) else float(sc)
+        for st, sc in zip(flat, scores, strict=True)
+    }
     threshold = config.checkworthy.threshold
     # Embed what can take part in linking: every attribution (it may report on
     # a claim even when not check-worthy itself), and the outlet's own
