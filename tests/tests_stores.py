@@ -15,7 +15,8 @@ PG_BIN = Path(os.environ.get("CLAIMLEDGER_PG_BIN", "/usr/lib/postgresql/15/bin")
 _DB_COUNTER = iter(range(100_000))
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on loopback now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -31,7 +32,7 @@ class PgServer:
         self.data = self.root / "data"
         self.sock = self.root / "sock"
         self.log = self.root / "pg.log"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         self.sock.mkdir()
         if self.as_root:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from api_factories import Built
 from claimledger.api.server import check_bind, is_loopback, run_server
 from claimledger.config import Config
 from claimledger.errors import ConfigError
+from tests_stores import free_port  # type: ignore[import-not-found]
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.5.5.5", "::1", "[::1]", "localhost"])
@@ -85,14 +85,8 @@ def test_run_server_defaults_from_config(
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_real_server_serves_and_stops_on_ctrl_c(small: Built, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     code = (
         f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from api_factories import make_config\n"

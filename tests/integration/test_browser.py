@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -28,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests_stores import Stores  # type: ignore[import-not-found]
+from tests_stores import Stores, free_port  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
@@ -45,12 +44,6 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 SAMPLE_KEYS = 14
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     """uvicorn serving ``create_app`` in a thread on a free loopback port."""
 
@@ -59,7 +52,7 @@ class Server:
 
         from claimledger.api.app import create_app
 
-        self.port = _free_port()
+        self.port = free_port()
         app = create_app(db_url=db_url, config=config, dev=True)
         self.server = uvicorn.Server(
             uvicorn.Config(

@@ -111,11 +111,9 @@ def test_batch_on_ray_into_postgres_matches_ingest(pg: Any, reference: dict[str,
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A Ray cluster started apart from claimledger (``ray start --head``), as a team runs one."""
-    import socket
+    from tests_stores import free_port  # type: ignore[import-not-found]
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port()
     ray = str(Path(sys.executable).with_name("ray"))
     temp = tmp_path_factory.mktemp("ray")
     start = [
