@@ -475,3 +475,26 @@ def test_single_surname_is_a_person_when_context_shows_a_first_name(table: Actor
     assert table.resolve_or_create("Caddell", context=context).type == "person"
     for context in ("Gazprom said prices rose.", "But Gazprom said prices rose."):
         assert table.resolve_or_create("Gazprom", context=context).type == "organisation"
+
+
+def test_a_bare_office_is_that_office_of_the_given_state(table: ActorTable) -> None:
+    assert table.office_of("the Defence Ministry", "russia") == "russia/defence-ministry"
+    assert table.office_of("Foreign Ministry", "ukraine") == "ukraine/foreign-ministry"
+    # Not a bare office: a named one, or no office at all.
+    assert table.office_of("Varnia's Defence Ministry", "russia") is None
+    assert table.office_of("the spokesman", "russia") is None
+
+
+def test_home_state_and_place_state(table: ActorTable) -> None:
+    assert table.home_state("russia/defence-ministry") == "russia"
+    assert table.home_state("russia") == "russia"
+    assert table.place_state("MOSCOW") == "russia"
+    assert table.place_state("KYIV") == "ukraine"
+    assert table.place_state("Nowhere-on-Sea") is None
+
+
+def test_appositive_with_a_role_read_as_a_name_finds_the_known_person(
+    table: ActorTable,
+) -> None:
+    person = next(a for a in table.actors() if a.type == "person" and len(a.name.split()) == 2)
+    assert _id(table, f"ministry's spokesman, {person.name}") == person.id

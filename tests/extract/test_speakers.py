@@ -105,3 +105,17 @@ def test_a_new_group_or_an_indefinite_person_is_nobody_named_before(nlp: Any) ->
     # a definite description still takes the nearest person
     [minister] = resolve_speakers(doc, [_span(doc, "The minister")])
     assert minister == "Stefan Rusu"
+
+
+def test_the_ministry_is_the_nearest_name_with_ministry_not_the_nearest_place(nlp: Any) -> None:
+    doc = nlp(
+        "The Varnian Defence Ministry withdrew its statement on Saturday. "
+        "Debris found in the forest near Drovny was a weather balloon, the ministry said. "
+        "Strong winds had carried it across the area, it said."
+    )
+    [ministry] = [s for s in resolve_speakers(doc, [_span(doc, "the ministry")])]
+    assert ministry is not None and "Defence Ministry" in ministry
+    resolver = SpeakerResolver(doc)
+    first = resolver.resolve(_span(doc, "the ministry"))
+    # "it said" right after the ministry spoke is the ministry, not the last place named.
+    assert resolver.resolve(_span(doc, "it", 2)) == first

@@ -138,6 +138,8 @@ def test_is_future(text: str, due: date) -> None:
         "Troops left last week.",
         "Units will return to base.",  # a promise without a date has no resolution date
         "Kuleba spoke today.",
+        # A duration told in the past is not a span ahead.
+        "Her team had run out of energy after playing their third game in five days.",
         "",
     ],
 )

@@ -14,10 +14,13 @@ from claimledger.link.linker import (
     DEFAULT_WEIGHTS,
     ClaimCandidate,
     LinkWeights,
+    accepts,
     canonical_text,
+    content_words,
     entity_overlap,
     link_statement,
     linking_entities,
+    main_clause,
     score_pair,
 )
 from claimledger.records import Claim
@@ -495,3 +498,92 @@ def test_keeps_context_link_only_on_a_confident_side(
     from claimledger.link.linker import keeps_context_link
 
     assert keeps_context_link(stance, confidence) is kept
+
+
+# ------------------------------------------------------------- content words
+def test_content_words_stem_and_skip_names() -> None:
+    words = content_words("Units deployed in the Kasel region have begun pulling back")
+    assert {"deploy", "regio", "pull"} <= words
+    assert "kasel" not in {w.lstrip("^") for w in words}  # a name mid-sentence
+    # "withdrawal" and "withdrawing" meet; "river" and "riverbank" do not.
+    assert content_words("a withdrawal") & content_words("troops withdrawing")
+    assert not content_words("across the river") & content_words("to the riverbank")
+    # A headline in Title Case says nothing by its capitals: no content words.
+    assert content_words("Varnia Says Troops Pulling Back From Border") == frozenset()
+
+
+def test_main_clause_drops_a_concessive_tail() -> None:
+    text = "Varnia could attack as early as Wednesday, despite its announcement of a pullback"
+    assert main_clause(text) == "Varnia could attack as early as Wednesday"
+    assert main_clause("Despite the rain, the match went ahead") == (
+        "Despite the rain, the match went ahead"
+    )
+    # The concessive tail gives no words: "pullback" is not what the claim is about.
+    assert "pullback" not in content_words(text)
+
+
+def _pair(cos: float, a: str, b: str, ents_a: set[str], ents_b: set[str]) -> Any:
+    return score_pair(
+        cos,
+        entities=frozenset(ents_a),
+        candidate_entities=frozenset(ents_b),
+        words=content_words(a),
+        candidate_words=content_words(b),
+    )
+
+
+def test_shared_names_without_a_shared_word_do_not_link() -> None:
+    depot = "A fuel depot in Hollin was destroyed by an explosion"
+    shelling = "Varnian artillery shelled the village of Lerin"
+    same_story = _pair(0.6, depot, shelling, {"varnian", "hollin"}, {"varnian", "lerin"})
+    assert same_story.shares_words is False
+    assert not accepts(same_story, threshold=DEFAULT_THRESHOLD)
+    # A shared word, or a cosine high enough, or no shared names: the cosine decides.
+    reworded = _pair(
+        0.6,
+        "Varnian artillery shelled houses in Lerin",
+        shelling,
+        {"varnian", "lerin"},
+        {"varnian", "lerin"},
+    )
+    assert accepts(reworded, threshold=DEFAULT_THRESHOLD)
+    close = _pair(0.75, depot, shelling, {"varnian"}, {"varnian"})
+    assert accepts(close, threshold=DEFAULT_THRESHOLD)
+    synonyms = _pair(
+        0.67,
+        "Moscow is withdrawing its soldiers from near the Ukrainian capital",
+        "Russian troops are pulling back from the outskirts of Kyiv",
+        {"moscow", "ukrainian"},
+        {"russian", "kyiv"},
+    )
+    assert synonyms.shares_words is False
+    assert accepts(synonyms, threshold=DEFAULT_THRESHOLD)
+    off = LinkWeights(lexical_check_below=None)
+    assert accepts(same_story, threshold=DEFAULT_THRESHOLD, weights=off)
+
+
+def test_a_candidate_refused_for_no_shared_word_leaves_room_for_the_next() -> None:
+    # Both below 0.7; the nearer one (0.62) shares names only, the other (0.58) a word too.
+    index = _index({1: _unit(0.62, 0.785), 2: _unit(0.58, 0.0, 0.815)})
+    cands = {
+        1: ClaimCandidate(
+            "c-bridge", "Engineers are building a bridge", None, frozenset({"kasto"}), None,
+            content_words("Engineers are building a bridge"),
+        ),
+        2: ClaimCandidate(
+            "c-saboteurs", "Saboteurs crossed the river by boat", None, frozenset({"kasto"}),
+            None, content_words("Saboteurs crossed the river by boat"),
+        ),
+    }  # fmt: skip
+    text = "The saboteurs fled back across the river"
+    decision = link_statement(
+        text,
+        _unit(1.0),
+        actor_id=None,
+        entities=frozenset({"kasto"}),
+        date=None,
+        index=index,
+        candidates=cands,
+        words=content_words(text),
+    )
+    assert decision.claim_id == "c-saboteurs"

@@ -1,5 +1,9 @@
 """Article context: an article that relays a claim lends it its other, nameless sentences.
 
+Also what else one article does to its claims: a second sentence on a claim the
+article has just opened is a report on it, and only a supporting report dates a
+prediction.
+
 Linking runs for real (vector index, linker, store); the stance model is replaced
 by a table of stances per statement text, so each test fixes what the stance
 stage would say and checks what linking does with it.
@@ -7,7 +11,7 @@ stage would say and checks what linking does with it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +27,7 @@ from claimledger.store.ledger import Ledger
 CLAIM = "Varnian artillery shelled the Ostrelan village of Lerin overnight."
 RELAY = "Varnian artillery had shelled the village of Lerin."
 EVIDENCE = "The fragments and the craters were consistent with recent artillery fire."
-CHATTER = "The fragments and the craters will be examined again by the monitors."
+CHATTER = "The shell fragments and the craters will be examined again by the monitors."
 FAR = "The weather was mild for the time of year."
 OTHER_CLAIM = "A fuel depot exploded in the Varnian town of Hollin."
 
@@ -111,6 +115,7 @@ def _run(
     stances: dict[str, tuple[str, float]],
     *,
     claims: list[tuple[str, np.ndarray]],
+    resolution: dict[str, date] | None = None,
 ) -> tuple[dict[str, Any], _Stances]:
     """Open ``claims`` (one article each), then link ``article``; links by statement text."""
     from claimledger.stance import predict
@@ -126,6 +131,9 @@ def _run(
         )
     art = _article(ledger, "report", 10, "Observer")
     an = _analysed(art, article)
+    for st in an.statements:
+        if st.content_text in (resolution or {}):
+            an.resolution[st.id] = (resolution or {})[st.content_text]
     link_analysed([an], ledger=ledger, config=config, actors=table)
     text_of = {st.id: st.content_text for st in an.statements}
     links = {text_of[lk.statement_id or ""]: lk for lk in ledger.links(article_id=art.id)}
@@ -213,3 +221,63 @@ def test_a_context_sentence_naming_other_places_is_not_offered(
     )
     assert set(links) == {RELAY}
     assert all(text != elsewhere for _, text in stub.asked)
+
+
+def test_a_context_sentence_sharing_no_word_with_the_claim_is_not_offered(
+    sqlite_ledger: Ledger, config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A line about the speaker, near in embedding space, says nothing about the shelling.
+    biography = "The spokesman, a former army officer, has held the post since 2021."
+    links, stub = _run(
+        sqlite_ledger,
+        config,
+        monkeypatch,
+        [(RELAY, _near(0.9), 0.3), (biography, _near(0.45), 0.3)],
+        {RELAY: ("supports", 0.8), biography: ("supports", 0.9)},
+        claims=[(CLAIM, BASE)],
+    )
+    assert set(links) == {RELAY}
+    assert all(text != biography for _, text in stub.asked)
+
+
+def test_a_second_sentence_on_a_claim_the_article_opens_is_a_report_on_it(
+    sqlite_ledger: Ledger, config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    again = "Varnian artillery shelled Lerin again before dawn, the ministry added."
+    links, _ = _run(
+        sqlite_ledger,
+        config,
+        monkeypatch,
+        [(CLAIM, _near(0.99), 0.9), (again, _near(0.8), 0.9)],
+        {again: ("supports", 0.8)},
+        claims=[],
+    )
+    [claim_id] = sqlite_ledger.all_claim_ids()  # one claim, not two
+    assert (links[CLAIM].claim_id, links[CLAIM].role) == (claim_id, "assertion")
+    assert (links[again].claim_id, links[again].role, links[again].stance) == (
+        claim_id,
+        "report",
+        "supports",
+    )
+
+
+@pytest.mark.parametrize(("stance", "dated"), [("supports", True), ("discusses", False)])
+def test_only_a_supporting_report_dates_a_claim(
+    sqlite_ledger: Ledger,
+    config: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    stance: str,
+    dated: bool,
+) -> None:
+    when = date(2025, 3, 12)
+    _run(
+        sqlite_ledger,
+        config,
+        monkeypatch,
+        [(RELAY, _near(0.9), 0.3)],
+        {RELAY: (stance, 0.8)},
+        claims=[(CLAIM, BASE)],
+        resolution={RELAY: when},
+    )
+    [claim_id] = sqlite_ledger.all_claim_ids()
+    assert sqlite_ledger.get_claim(claim_id).resolution_date == (when if dated else None)

@@ -138,6 +138,29 @@ def test_c1_withdrawal_is_refuted_by_the_monitors(
             assert not e["independent"], e
 
 
+def test_c2_bridge_is_corroborated_by_the_observers_on_the_ground(
+    sample: tuple[Ledger, Any], embedder: Any
+) -> None:
+    ledger, config = sample
+    [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C2"]
+    view = _match(ledger, config, expected, embedder)
+    assert view["status"] == "corroborated", view["reasons"]
+    assert view["claimant"]["actor"] == "ostrela/defence-ministry"
+    assert "bridge" in view["text"]
+    supporting = [e for e in view["evidence"] if e["independent"] and e["stance"] == "supports"]
+    # The satellite company, the monitors and the reporters, each more than once: what
+    # counts is what independent observers saw, not who repeated Ostrela.
+    assert {"Orbisight Imaging", JBMM, "The Cardon Observer"} <= {
+        e["outlet"] for e in supporting
+    }, supporting
+    assert _count(view["reasons"], "INDEPENDENT_SUPPORT") >= 4
+    # Nobody of either side counts, and no one refutes the bridge.
+    for e in view["evidence"]:
+        if (e["actor"] or "").startswith(("ostrela", "varnia", "dagny", "tomas", "idris")):
+            assert not e["independent"], e
+    assert not any(e["independent"] and e["stance"] == "refutes" for e in view["evidence"])
+
+
 def test_c3_shelling_is_contested_between_the_reporters_and_the_monitors(
     sample: tuple[Ledger, Any], embedder: Any
 ) -> None:
@@ -155,8 +178,11 @@ def test_c3_shelling_is_contested_between_the_reporters_and_the_monitors(
     assert {e["outlet"] for e in independent if e["stance"] == "refutes"} == {JBMM}, independent
     # Neither side of the conflict counts: Ostrela repeating it, Varnia denying it.
     for e in view["evidence"]:
-        if (e["actor"] or "").startswith(("ostrela", "varnia")):
+        if (e["actor"] or "").startswith(("ostrela", "varnia", "idris")):
             assert not e["independent"], e
+    # The spokesman's "Not a single shell was fired" is read as the denial it is.
+    [denial] = [e for e in view["evidence"] if e["actor"] == "idris-valk"]
+    assert (denial["stance"], denial["actor"]) == ("refutes", "idris-valk"), denial
 
 
 def test_c4_sabotage_claim_stays_unverified(sample: tuple[Ledger, Any], embedder: Any) -> None:
@@ -164,10 +190,12 @@ def test_c4_sabotage_claim_stays_unverified(sample: tuple[Ledger, Any], embedder
     [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C4"]
     view = _match(ledger, config, expected, embedder)
     assert view["status"] == "unverified"
-    assert "ONLY_CLAIMANT_SOURCES" in view["reasons"], view["reasons"]
+    assert view["reasons"] == ["ONLY_CLAIMANT_SOURCES"], view["reasons"]
     # Five outlets carried it, all quoting the Varnian side: repetition is not support.
     assert len({e["outlet"] for e in view["evidence"]}) >= 5
-    assert not any(e["independent"] and e["stance"] == "supports" for e in view["evidence"])
+    assert not any(e["independent"] for e in view["evidence"]), view["evidence"]
+    # "the Defence Ministry" in a Varnian agency's story is Varnia's, in every copy.
+    assert {e["actor"] for e in view["evidence"]} == {"varnia/defence-ministry"}
 
 
 def test_c5_drone_claim_is_retracted_by_its_claimant(
@@ -179,6 +207,25 @@ def test_c5_drone_claim_is_retracted_by_its_claimant(
     assert view["status"] == "retracted"
     assert view["reasons"][0] == "RETRACTED_BY_CLAIMANT", view["reasons"]
     assert "drone" in view["text"]
+    # Ostrela's denials (its minister's, and the wire's "Ostrela had denied ...") are a
+    # party's, not independent refutations; the monitors could not confirm it.
+    assert _count(view["reasons"], "INDEPENDENT_REFUTATION") == 0, view["reasons"]
+    assert _count(view["reasons"], "INDEPENDENT_SUPPORT") == 0, view["reasons"]
+
+
+def test_c6_prediction_awaits_resolution(sample: tuple[Ledger, Any], embedder: Any) -> None:
+    ledger, config = sample
+    [expected] = [c for c in EXPECTED["claims"] if c["key"] == "C6"]
+    view = _match(ledger, config, expected, embedder)
+    # The alliance chief's own claim, not a claim it was linked into.
+    assert view["claimant"]["actor"] == "henrike-amsel", view
+    assert view["status"] == "unverified"
+    assert "AWAITING_RESOLUTION(2025-03-05)" in view["reasons"], view["reasons"]
+    assert _count(view["reasons"], "INDEPENDENT_SUPPORT") == 0, view["reasons"]
+    assert _count(view["reasons"], "INDEPENDENT_REFUTATION") == 0, view["reasons"]
+    # Varnia's foreign minister rejecting the warning is shown, and does not count.
+    varnian = [e for e in view["evidence"] if (e["actor"] or "").startswith("varnia")]
+    assert varnian and not any(e["independent"] for e in varnian), view["evidence"]
 
 
 def test_syndicated_copies_do_not_corroborate(sample: tuple[Ledger, Any]) -> None:

@@ -127,3 +127,31 @@ def test_opposite_direction_in_a_short_text_refutes() -> None:
         "discusses",
         0.5,
     )
+
+
+SHELLED = "Varnian artillery shelled the border village of Lerin during the night"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Not a single shell was fired from Varnian positions last night.", "refutes"),
+        ("Varnian artillery didn't shell Lerin during the night.", "refutes"),
+        # Doubting is not denying: the questions rule, or nothing.
+        ("The Mission could not confirm the shelling of Lerin during the night.", "questions"),
+        ("Varnian artillery shelled Lerin during the night.", "supports"),
+        # What is negated is a movement, not the claim's event.
+        ("Varnian units did not leave the village of Lerin last night.", "supports"),
+    ],
+)
+def test_short_text_negating_the_claims_event_refutes(text: str, expected: str) -> None:
+    stance, conf = refine_stance("agree", 0.7, 0.9, P, text, short=True, claim=SHELLED)
+    assert stance == expected, text
+    if expected == "refutes":
+        assert conf == pytest.approx(0.9 * RULE_CONFIDENCE)
+
+
+def test_a_negated_claim_is_not_refuted_by_its_own_negation() -> None:
+    claim = "Varnian artillery did not shell Lerin"
+    text = "Varnian artillery did not shell Lerin, the ministry said."
+    assert refine_stance("agree", 0.7, 0.9, P, text, short=True, claim=claim)[0] == "supports"

@@ -240,6 +240,28 @@ def test_retraction_cue_from_someone_else_is_not_a_retraction(aff: FakeAffiliati
     assert run([assertion(), other], aff).status == "unverified"
 
 
+def test_agreeing_or_self_correcting_retraction_wording_withdraws_nothing(
+    aff: FakeAffiliations,
+) -> None:
+    def withdraw(stance: str) -> Evidence:
+        return ev(
+            "w",
+            origin="o6",
+            stance=stance,
+            speaker="Russian Defence Ministry",
+            speaker_actor="ru-mod",
+            retracts=True,
+        )
+
+    # The claimant repeating, in a correction's words, what it claims is no withdrawal.
+    assert run([assertion(), withdraw("supports")], aff).status == "unverified"
+    assert run([assertion(), withdraw("discusses")], aff).status == "retracted"
+    # A claim that is itself the correction is not withdrawn by the correction repeated.
+    correction = make_claim(text="The ministry withdrew its statement of 6 March")
+    items = [assertion(), withdraw("refutes")]
+    assert run(items, aff, claim=correction).status != "retracted"
+
+
 def test_outlet_reporting_the_claimant_withdrew_is_a_retraction(aff: FakeAffiliations) -> None:
     text = "The Russian Defence Ministry withdrew its statement on Tuesday"
     own = ev("bbc", origin="o6", outlet="BBC", stance="discusses", retracts=True, text=text)
@@ -436,6 +458,7 @@ def history_items() -> list[Evidence]:
         ev(
             "w",
             origin="o7",
+            stance="discusses",
             speaker="Russian Defence Ministry",
             speaker_actor="ru-mod",
             retracts=True,

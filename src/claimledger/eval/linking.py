@@ -50,6 +50,7 @@ from claimledger.link.linker import (
     LinkWeights,
     PairScore,
     accepts,
+    content_words,
     linking_entities,
     score_pair,
 )
@@ -287,19 +288,21 @@ class _Prepared:
     pos: dict[str, int]
     vecs: npt.NDArray[np.float32]
     ents: list[frozenset[str]]
+    words: list[frozenset[str]]
 
 
 def _prepare(pairs: Sequence[LinkPair], *, embedder: TextEncoder | None, nlp: Any) -> _Prepared:
     texts = sorted({t for p in pairs for t in (p.text_a, p.text_b)})
     if not texts:
-        return _Prepared({}, np.zeros((0, 0), dtype=np.float32), [])
+        return _Prepared({}, np.zeros((0, 0), dtype=np.float32), [], [])
     encoder = embedder if embedder is not None else _default_encoder()
     vecs = np.asarray(encoder.encode(texts), dtype=np.float32)
     if nlp is not None:
         ents = [linking_entities(t, doc) for t, doc in zip(texts, nlp.pipe(texts), strict=True)]
     else:
         ents = [linking_entities(t) for t in texts]
-    return _Prepared({t: i for i, t in enumerate(texts)}, vecs, ents)
+    words = [content_words(t) for t in texts]
+    return _Prepared({t: i for i, t in enumerate(texts)}, vecs, ents, words)
 
 
 def _score_prepared(
@@ -318,6 +321,8 @@ def _score_prepared(
                 date=p.date_a,
                 candidate_date=p.date_b,
                 weights=weights,
+                words=prep.words[i],
+                candidate_words=prep.words[j],
             )
         )
     return out
@@ -434,6 +439,8 @@ def evaluate_linking(
         k: getattr(w, k)
         for k in (
             "min_similarity",
+            "lexical_check_below",
+            "lexical_min_overlap",
             "entity_weight",
             "actor_weight",
             "time_weight",

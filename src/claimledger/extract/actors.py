@@ -579,6 +579,33 @@ class ActorTable:
             return self._actors[actor_id]
         return None
 
+    def home_state(self, actor_id: str) -> str | None:
+        """The state an actor belongs to (itself when a state), or None when it has none."""
+        for aid in sorted(self.side(actor_id)):
+            actor = self._actors.get(aid)
+            if actor is not None and actor.type == "state":
+                return aid
+        return None
+
+    def place_state(self, place: str) -> str | None:
+        """The state a place name stands for ("TARSK" when Tarsk is an alias of Varnia)."""
+        hit = self._state_of(normalise(place))
+        actor = self._actors.get(hit) if hit else None
+        return hit if actor is not None and actor.type == "state" else None
+
+    def office_of(self, name: str, state: str) -> str | None:
+        """Resolve a bare office ("the Defence Ministry") to that office of ``state``.
+
+        News writes "the Defence Ministry" for the ministry of the country it is
+        reporting from; the caller says which country that is (the outlet's, or the
+        dateline's). Returns None when ``name`` is not a bare office phrase.
+        """
+        words = normalise(_trim(name)).split()
+        while words and words[0] in ("the", "its", "their"):
+            words = words[1:]
+        slug = self._office_phrases.get(" ".join(words))
+        return self._office(state, slug) if slug is not None else None
+
     # -- resolution -------------------------------------------------------------------------
 
     def resolve(self, name: str, *, on: date | None = None) -> Actor | None:
@@ -843,7 +870,14 @@ class ActorTable:
         names = [p for p in parts if self._role_phrase(p) is None]
         roles = [r for r in (self._role_phrase(p) for p in parts) if r is not None]
         if len(names) != 1:
-            return None
+            # "the ministry's spokesman, Colonel Idris Valk": a role the parser reads as a
+            # name beside a known person's name; the one known person is the speaker.
+            people = {
+                a.id: a
+                for a in (self.resolve(n, on=on) for n in names)
+                if a is not None and a.type == "person" and a.id not in self._created
+            }
+            return next(iter(people.values())) if len(people) == 1 else None
         known = self.resolve(names[0], on=on)
         if known is not None or not roles:
             return known

@@ -331,7 +331,7 @@ def extract_doc(
             continue
         source_tokens: Span | None = None
         if src_runs:
-            s, e = max(src_runs, key=_SourceRank(cue.start))
+            s, e = max(src_runs, key=_SourceRank(cue.start, _subjects_of(doc, cue)))
             source_tokens = doc[_after_dateline(doc, s, e) : e]
         found.append((joined, source_tokens, cue))
     if dash_signatures:
@@ -362,14 +362,27 @@ def _after_dateline(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+def _subjects_of(doc: Doc, cue: Span) -> frozenset[int]:
+    """Token indices of the grammatical subjects of the cue's words."""
+    return frozenset(
+        t.i
+        for w in cue
+        for t in w.children
+        if t.dep_ in ("nsubj", "nsubjpass") and not cue.start <= t.i < cue.end
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _SourceRank:
-    """Sort key for source runs: the longest, the nearer to the cue on ties."""
+    """Sort key for source runs: the one holding the cue's subject ("reporters reached
+    Lerin after *the government* said ..."), then the longest, then the nearest."""
 
     cue_start: int
+    subjects: frozenset[int] = frozenset()
 
-    def __call__(self, run: tuple[int, int]) -> tuple[int, int]:
-        return run[1] - run[0], -abs(run[0] - self.cue_start)
+    def __call__(self, run: tuple[int, int]) -> tuple[bool, int, int]:
+        holds_subject = any(run[0] <= i < run[1] for i in self.subjects)
+        return holds_subject, run[1] - run[0], -abs(run[0] - self.cue_start)
 
 
 def _dash_found(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
@@ -403,9 +416,15 @@ def _attributions(
     """Turn token spans into records: trimmed offsets, kind, resolved speaker and actor."""
     mask = [q >= 0 for q in quote_regions(text)]
     resolver = SpeakerResolver(doc)
+    # Speakers are resolved in reading order: "it said" follows the speaker before it.
+    sourced = sorted(
+        ((src.start, i, src) for i, (_, src, _) in enumerate(found) if src is not None),
+        key=lambda x: (x[0], x[1]),
+    )
+    speakers = {i: resolver.resolve(src) for _, i, src in sourced}
     out: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int] | None]] = set()
-    for joined, source_tokens, cue in found:
+    for n, (joined, source_tokens, cue) in enumerate(found):
         content = _trim(doc, *joined)
         if content is None:
             continue
@@ -415,7 +434,7 @@ def _attributions(
         if key in seen:
             continue
         seen.add(key)
-        speaker = resolver.resolve(source_tokens) if source_tokens is not None else None
+        speaker = speakers.get(n)
         actor_id: str | None = None
         if actors is not None and source is not None:
             # the resolved name first, then the source as written ("Russian Foreign

@@ -44,7 +44,8 @@ PERSON_NOUNS = frozenset(
     aide adviser advisor negotiator king queen prince monarch pope businessman
     billionaire mogul author writer analyst expert economist professor actor star
     manager strategist pollster man woman politician rival opponent incumbent
-    frontrunner front-runner host anchor reporter columnist veteran activist""".split()
+    frontrunner front-runner host anchor reporter columnist veteran activist colonel
+    major captain lieutenant sergeant admiral marshal brigadier""".split()
 )
 
 GROUP_NOUNS = frozenset(
@@ -54,6 +55,9 @@ GROUP_NOUNS = frozenset(
     network newspaper paper outlet channel station board firm office embassy
     state country nation regime federation corporation team""".split()
 )
+
+# Group nouns that may stand for a country as well as an organisation.
+PLACE_NOUNS = frozenset("state country nation government regime federation administration".split())
 
 _SPACE = re.compile(r"\s+")
 
@@ -155,6 +159,9 @@ class SpeakerResolver:
                 ent.root.dep_ == "poss" and ent.root.head.dep_ in ("nsubj", "nsubjpass")
             )
             self._mentions.append(_Mention(ent.start, ent.end, label, idx, is_subject))
+        # Group speakers resolved so far, by source start: "it said" after "the ministry
+        # said" is the ministry, whatever was named in between.
+        self._group_speakers: list[tuple[int, str]] = []
 
     def _nearest(self, before: int, labels: frozenset[str], *, max_sents: int = 6) -> str | None:
         """Nearest mention before token ``before`` with a label in ``labels``.
@@ -183,8 +190,54 @@ class SpeakerResolver:
                 best = m
         return self._clusters[best.cluster].canonical if best is not None else None
 
+    def _nearest_naming(self, before: int, noun: str, *, max_sents: int = 6) -> str | None:
+        """Nearest group mention before ``before`` whose name has ``noun`` ("the ministry"
+        -> "Varnian Defence Ministry"), within ``max_sents`` sentences."""
+        if before <= 0 or before > len(self.doc):
+            return None
+        limit = self.doc[min(before, len(self.doc) - 1)].sent.start
+        for _ in range(max_sents):
+            if limit <= 0:
+                break
+            limit = self.doc[limit - 1].sent.start
+        best: _Mention | None = None
+        for m in self._mentions:
+            if m.end > before or m.start < limit or m.label not in GROUP_LABELS:
+                continue
+            if noun in self.doc[m.start : m.end].text.lower() and (
+                best is None or m.start > best.start
+            ):
+                best = m
+        return self._clusters[best.cluster].canonical if best is not None else None
+
+    def _last_group_speaker(self, before: int, *, max_sents: int = 2) -> str | None:
+        """The group speaker of the nearest earlier source within ``max_sents`` sentences."""
+        earlier = [(start, name) for start, name in self._group_speakers if start < before]
+        if not earlier:
+            return None
+        start, name = max(earlier)
+        sents = {t.sent.start for t in self.doc[start:before]}
+        return name if len(sents) <= max_sents + 1 else None
+
     def resolve(self, source: Span) -> str | None:
         """Return the speaker name a source span refers to, or ``None``."""
+        name = self._resolve(source)
+        if (
+            name is not None
+            and len(source)
+            and (
+                source.root.lower_ in GROUP_PRONOUNS
+                or source.root.lemma_.lower() in GROUP_NOUNS
+                or any(
+                    m.label in GROUP_LABELS and m.start <= source.root.i < m.end
+                    for m in self._mentions
+                )
+            )
+        ):
+            self._group_speakers.append((source.start, name))
+        return name
+
+    def _resolve(self, source: Span) -> str | None:
         if len(source) == 0:
             return None
         root = source.root
@@ -197,6 +250,11 @@ class SpeakerResolver:
         if root.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             if lower in PERSON_PRONOUNS:
                 return self._nearest(source.start, frozenset({"PERSON"}))
+            if lower in ("it", "its", "itself"):
+                # "..., the ministry said. ..., it said": the last group speaker, if near
+                last = self._last_group_speaker(source.start)
+                if last is not None:
+                    return last
             if lower in GROUP_PRONOUNS:
                 return self._nearest(
                     source.start,
@@ -223,6 +281,13 @@ class SpeakerResolver:
         if lemma in PERSON_NOUNS:
             return self._nearest(source.start, frozenset({"PERSON"}))
         if lemma in GROUP_NOUNS:
+            # "the ministry" is the nearest name with "ministry" in it; failing that, an
+            # organisation noun wants an organisation, not the nearest town.
+            named = self._nearest_naming(source.start, lemma)
+            if named is not None:
+                return named
+            if lemma not in PLACE_NOUNS:
+                return self._nearest(source.start, frozenset({"ORG"}))
             return self._nearest(source.start, GROUP_LABELS)
         return None
 

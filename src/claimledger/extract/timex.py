@@ -332,6 +332,10 @@ def _ahead(ctx: _Ctx) -> Result:
     """ "within 48 hours", "in three weeks", "in the next few days", "over the coming days"."""
     if ctx.published is None:
         return None, True
+    if _tense(ctx) == "past":
+        # "their third game in five days", "had fallen within hours": a duration told in
+        # the past, not a span ahead of the article.
+        return None
     g = ctx.match.groupdict()
     unit = g["unit"].casefold().rstrip("s")
     if g.get("n"):

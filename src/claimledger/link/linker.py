@@ -25,7 +25,15 @@ Decision for one statement (``link_statement``):
    different names in the same slot ("... from Kyiv" / "... from Kherson") are
    strong evidence of different ones.
 3. Link to the best-scoring candidate if ``cos >= min_similarity`` and
-   ``score >= threshold``; otherwise open a new claim (``claim_id=None``).
+   ``score >= threshold``; otherwise open a new claim (``claim_id=None``). When the
+   two share names (entity ``overlap >= lexical_min_overlap``) and ``cos <
+   lexical_check_below``, they must also share a content word (``content_words``:
+   not a name, not a function word, crudely stemmed, so "withdrawal" ~
+   "withdrawing"). Among reports on one conflict everything names the same states
+   and places, which lifts the cosine of unrelated statements: "a fuel depot in
+   Hollin was destroyed by an explosion" sits at 0.56 from "Varnian artillery
+   shelled Lerin". Synonym paraphrases with different names ("Moscow is withdrawing
+   its soldiers" / "Russian troops are pulling back") are not asked for a word.
 4. Contradiction links: a refutation often shares a claim's names but few of its
    words ("the number of vehicles at Drovny has increased" vs "units are
    pulling back from Kasel"). When no candidate reaches the threshold, the best
@@ -77,13 +85,16 @@ class ClaimCandidate:
     claimant_actor_id: str | None = None
     entities: frozenset[str] = frozenset()
     date: Date | None = None
+    words: frozenset[str] | None = None  # ``content_words`` of the text; None: not checked
 
     @classmethod
     def from_claim(cls, claim: Claim, *, entities: frozenset[str] | None = None) -> ClaimCandidate:
         """Build a candidate from a stored claim (entities from its text unless given)."""
         when = claim.first_seen.date() if claim.first_seen is not None else None
         ents = linking_entities(claim.text) if entities is None else entities
-        return cls(claim.id, claim.text, claim.claimant_actor_id, ents, when)
+        return cls(
+            claim.id, claim.text, claim.claimant_actor_id, ents, when, content_words(claim.text)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +133,11 @@ class LinkWeights:
     # Article context (see ``inherits_subject``): a statement of an article that already
     # relays a claim may link to it at this cosine without its own names. None disables.
     context_min_similarity: float | None = 0.35
+    # Below this cosine an ordinary link between texts sharing names (entity overlap at
+    # least ``lexical_min_overlap``) needs a shared content word too (see step 3 of the
+    # module docstring). None disables.
+    lexical_check_below: float | None = 0.7
+    lexical_min_overlap: float = 0.5
 
 
 # Tuned on the FNC-1-derived development slice for F0.5 (precision first); see docs/linking.md.
@@ -148,11 +164,14 @@ class PairScore:
     same_actor: bool
     days_apart: int | None
     score: float
+    shares_words: bool | None = None  # None when either side's content words are unknown
 
     def describe(self) -> str:
         """Short human-readable account of the score."""
         parts = [f"cos={self.similarity:.3f}"]
         parts.append("entities=n/a" if self.overlap is None else f"entities={self.overlap:.2f}")
+        if self.shares_words is False:
+            parts.append("no shared word")
         if self.same_actor:
             parts.append("same claimant")
         if self.days_apart is not None:
@@ -206,6 +225,8 @@ def score_pair(
     date: Date | None = None,
     candidate_date: Date | None = None,
     weights: LinkWeights = DEFAULT_WEIGHTS,
+    words: frozenset[str] | None = None,
+    candidate_words: frozenset[str] | None = None,
 ) -> PairScore:
     """Combine cosine similarity with entity, claimant and time evidence.
 
@@ -218,6 +239,8 @@ def score_pair(
         date: Date the statement refers to (or was published), if known.
         candidate_date: Date of the claim, if known.
         weights: Formula knobs.
+        words: ``content_words`` of the statement (None: the lexical check is off).
+        candidate_words: ``content_words`` of the claim (None: off).
     """
     overlap = entity_overlap(entities, candidate_entities)
     score = similarity
@@ -231,12 +254,23 @@ def score_pair(
         days = abs((date - candidate_date).days)
         span = max(1, weights.time_span_days)
         score -= weights.time_weight * min(1.0, max(0.0, (days - weights.time_grace_days) / span))
-    return PairScore(float(similarity), overlap, same_actor, days, float(score))
+    shares = None
+    if words and candidate_words:
+        shares = _shares_word(words, candidate_words)
+    return PairScore(float(similarity), overlap, same_actor, days, float(score), shares)
 
 
 def accepts(pair: PairScore, *, threshold: float, weights: LinkWeights = DEFAULT_WEIGHTS) -> bool:
     """Whether a scored pair is the same claim under ``threshold``."""
-    return pair.similarity >= weights.min_similarity and pair.score >= threshold
+    if pair.similarity < weights.min_similarity or pair.score < threshold:
+        return False
+    below = weights.lexical_check_below
+    if below is None or pair.similarity >= below or pair.shares_words is not False:
+        return True
+    # Only names shared: they lift the cosine of any two reports on one story, so
+    # agreement beyond them is asked for. Without shared names ("Moscow is withdrawing
+    # its soldiers" / "Russian troops are pulling back") the cosine stands on its own.
+    return pair.overlap is None or pair.overlap < weights.lexical_min_overlap
 
 
 # Stances that keep a contradiction link, and the confidence they need (the verdict
@@ -262,6 +296,8 @@ def inherits_subject(
     entities: frozenset[str],
     claim_entities: frozenset[str],
     weights: LinkWeights = DEFAULT_WEIGHTS,
+    words: frozenset[str] | None = None,
+    claim_words: frozenset[str] | None = None,
 ) -> bool:
     """Whether a statement may link to a claim its own article relays (article context).
 
@@ -275,8 +311,14 @@ def inherits_subject(
         entities: ``linking_entities`` of the statement.
         claim_entities: ``linking_entities`` of the claim.
         weights: Formula knobs (``context_min_similarity``; ``None`` disables).
+        words: ``content_words`` of the statement: when both sides have some, one must be
+            shared ("craters consistent with artillery fire" / "artillery shelled Lerin");
+            a biography line of the speaker shares none.
+        claim_words: ``content_words`` of the claim.
     """
     if weights.context_min_similarity is None or similarity < weights.context_min_similarity:
+        return False
+    if words and claim_words and not _shares_word(words, claim_words):
         return False
     overlap = entity_overlap(entities, claim_entities)
     return overlap is None or overlap > 0.0
@@ -294,6 +336,8 @@ def _weak_match(pair: PairScore, weights: LinkWeights) -> bool:
         and pair.similarity >= weights.weak_min_similarity
         and pair.overlap is not None
         and pair.overlap >= weights.weak_min_overlap
+        # Names are shared by every report on one conflict: a word must be shared too.
+        and pair.shares_words is not False
         # A contradiction is about the same moment: a dated pair must be within the grace.
         and (pair.days_apart is None or pair.days_apart <= weights.time_grace_days)
     )
@@ -311,6 +355,7 @@ def link_statement(
     k: int = DEFAULT_K,
     threshold: float = DEFAULT_THRESHOLD,
     weights: LinkWeights = DEFAULT_WEIGHTS,
+    words: frozenset[str] | None = None,
 ) -> LinkDecision:
     """Decide whether a check-worthy statement joins an existing claim.
 
@@ -325,6 +370,7 @@ def link_statement(
         k: Neighbours fetched from the index.
         threshold: Minimum combined score to link.
         weights: Formula knobs.
+        words: ``content_words`` of the statement (None: no lexical check).
 
     Returns:
         The chosen claim, or ``claim_id=None`` to open a new claim.
@@ -353,12 +399,16 @@ def link_statement(
             date=date,
             candidate_date=cand.date,
             weights=weights,
+            words=words,
+            candidate_words=cand.words,
         )
         if _weak_match(pair, weights) and (weak is None or pair.score > weak[0].score):
             weak = (pair, int(key), cand)
         if pair.similarity < weights.min_similarity:
             continue
-        if best is None or pair.score > best[0].score:
+        ok = accepts(pair, threshold=threshold, weights=weights)
+        # A pair refused only for sharing no word is no candidate: the next one may be.
+        if (best is None or pair.score > best[0].score) and (ok or pair.score < threshold):
             best = (pair, int(key), cand)
     if (best is None or best[0].score < threshold) and weak is not None:
         pair, key, cand = weak
@@ -385,6 +435,79 @@ def link_statement(
         pair.similarity,
         pair.score,
         f"best {cand.claim_id} below threshold {threshold:.2f}: {pair.describe()}",
+    )
+
+
+# -------------------------------------------------------------- content words
+# "..., despite Tarsk's announcement that it was withdrawing troops": a concessive tail is
+# background the speaker grants, not what the statement asserts. Cut only when at least
+# four words remain before it.
+_CONCESSIVE = re.compile(
+    r"^(?P<head>(?:\S+\s+){3,}?\S+?)[,;]?\s+"
+    r"(?:despite|in spite of|notwithstanding|although|even though)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def main_clause(text: str) -> str:
+    """``text`` without a trailing concessive clause ("..., despite X")."""
+    m = _CONCESSIVE.match(text) if isinstance(text, str) else None
+    return m.group("head").rstrip(" ,;") if m else text
+
+
+# Inflectional and common derivational endings, longest first: enough to match
+# "withdrawal" with "withdrawing" and "shelled" with "shelling", not "river" with
+# "riverbank" (a compound is another word).
+_SUFFIXES = (
+    "ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "als", "al",
+    "ers", "er", "ies", "ied", "es", "ed", "ly", "s", "e", "n",
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            return word[: -len(suf)]
+    return word
+
+
+# A capitalised first word is kept with this mark: it counts only against the same
+# word written in lower case in the other text (then it is an ordinary word).
+_FIRST = "^"
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Stems of the words of ``text``'s main clause that are neither names nor function words.
+
+    A capitalised word is a name (left to ``linking_entities``), except perhaps the
+    first: "Units deployed ..." starts with an ordinary word, "Ostrela had asked
+    ..." with a name. The first word is kept marked (``^units``) and
+    ``_shares_word`` matches it only with the same stem in lower case in the other
+    text. Words of two letters or fewer are dropped; the rest are crudely stemmed.
+    A Title Case text (a headline) says nothing by its capitals: it has no content
+    words, and the lexical check is skipped for it.
+    """
+    if not isinstance(text, str):
+        return frozenset()
+    words = _WORD.findall(main_clause(text))
+    long_words = [w for w in words if len(w) > 3 and not w[0].isdigit()]
+    if long_words and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words):
+        return frozenset()
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        if w[0].isdigit() or (i and w[0].isupper()):
+            continue
+        t = _norm_name(w)
+        if len(t) > 2 and t not in _STOP:
+            out.add((_FIRST if w[0].isupper() else "") + _stem(t))
+    return frozenset(out)
+
+
+def _shares_word(a: frozenset[str], b: frozenset[str]) -> bool:
+    if a & b - {w for w in a if w.startswith(_FIRST)}:
+        return True
+    return any(w[1:] in b for w in a if w[:1] == _FIRST) or any(
+        w[1:] in a for w in b if w[:1] == _FIRST
     )
 
 

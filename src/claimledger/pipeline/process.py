@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
 DIM = 384
+# An outlet's own sentence is embedded (may be evidence for a claim) from this
+# check-worthiness up: the model's F1-optimal cut on ClaimBuster (models/checkworthy).
+EVIDENCE_THRESHOLD = 0.3
 # Unattributed sentences shorter than this many words are not considered.
 _MIN_WORDS = 6
 _SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
@@ -54,10 +57,11 @@ _ATTR_HINT = re.compile(r"\b(said|says|told|according to|stated|claimed|announce
 
 
 def _proposition(text: str) -> str:
-    """What a statement asserts, as embedded for linking: no dateline, no "X said" tail."""
-    from claimledger.link.linker import canonical_text
+    """What a statement asserts, as embedded for linking: no dateline, no "X said" tail,
+    no concessive tail ("despite ...")."""
+    from claimledger.link.linker import canonical_text, main_clause
 
-    return canonical_text(_DATELINE.sub("", text))
+    return main_clause(canonical_text(_DATELINE.sub("", text)))
 
 
 @dataclass(slots=True)
@@ -69,6 +73,9 @@ class Analysed:
     vectors: dict[str, bytes] = field(default_factory=dict)  # statement id -> float32[384]
     entities: dict[str, list[str]] = field(default_factory=dict)
     resolution: dict[str, date] = field(default_factory=dict)  # predictions' dates
+    # The attributed statement the headline restates: the article's news, a claim to
+    # track whatever the check-worthiness model says of its wording.
+    headline: set[str] = field(default_factory=set)
     # Actors the statements refer to that the table created while reading
     # (unknown speakers, offices derived from titles). They travel with the
     # article so that a worker process's creations reach the store.
@@ -147,6 +154,48 @@ def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in spans)
 
 
+_DATELINE_PLACE = re.compile(r"^\s*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})\s*[,(—–-]")
+
+
+def _home_state(article: Article, actors: Any) -> str | None:
+    """The country an article reports from: its outlet's state (state media), else its
+    dateline's ("TARSK, 4 March (CNA) —" when Tarsk stands for Varnia); None if neither."""
+    outlet = actors.outlet_actor(article.outlet) if article.outlet else None
+    state = actors.home_state(outlet.id) if outlet is not None else None
+    if state is None:
+        m = _DATELINE_PLACE.match(article.text)
+        state = actors.place_state(m.group(1)) if m else None
+    return state
+
+
+# "Ostrela had denied from the start that ...", "Tarsk insists that ...": a sentence of the
+# outlet's that is a known actor's position, told in the outlet's words.
+_RELAYED = re.compile(
+    r"^(?:The\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})\s+"
+    r"(?P<cue>(?:had\s+|has\s+|have\s+|also\s+|again\s+|repeatedly\s+)*"
+    r"(?:denied|denies|deny|insisted|insists|maintained|maintains|accused|accuses|rejected|"
+    r"rejects|dismissed|dismisses|admitted|admits|alleged|alleges|blamed|blames|"
+    r"acknowledged|acknowledges|warned|warns|argued|argues|disputed|disputes))\b"
+)
+
+
+def _relayed(sentence: str, actors: Any) -> tuple[str, tuple[int, int], tuple[int, int]] | None:
+    """(actor id, name span, cue span) when a sentence relays a known actor's position."""
+    m = _RELAYED.match(sentence)
+    if m is None:
+        return None
+    actor = actors.resolve(m.group("name"))
+    if actor is None or actor.id.startswith("auto:"):
+        return None
+    return actor.id, m.span("name"), m.span("cue")
+
+
+def _relayed_actor(text: str, actors: Any) -> str | None:
+    """The known actor whose position ``text`` relays in the outlet's words, or None."""
+    found = _relayed(text, actors)
+    return found[0] if found else None
+
+
 def statements_of(
     article: Article, attrs: Sequence[Attribution], *, actors: Any
 ) -> list[Statement]:
@@ -157,6 +206,7 @@ def statements_of(
     text = article.text
     out: list[Statement] = []
     covered: list[tuple[int, int]] = []
+    home = _home_state(article, actors)
     for a in attrs:
         s, e = a.content
         # A split quotation's content spans its own attribution ("Q1," said X. "Q2."):
@@ -165,6 +215,12 @@ def statements_of(
             text[ps:pe] for ps, pe in content_parts(text, a.content, a.cue, a.source)
         )
         actor_id = a.actor_id
+        # "the Defence Ministry" is the ministry of the country the article reports from,
+        # not an actor of its own (which it became if an earlier article created one).
+        if a.speaker and home is not None and (actor_id is None or actor_id.startswith("auto:")):
+            actor_id = actors.office_of(a.speaker, home) or actor_id
+        if actor_id is None and not a.speaker:
+            actor_id = _relayed_actor(content, actors)
         if actor_id is None and a.speaker:
             actor_id = actors.resolve_or_create(a.speaker, context=text[max(0, s - 200) : e]).id
         times = resolve_times(content, published=article.published)
@@ -197,6 +253,30 @@ def statements_of(
         ):
             continue
         times = resolve_times(sentence, published=article.published)
+        relayed = _relayed(sentence, actors)
+        if relayed is not None:
+            # The outlet tells a known actor's position in its own words: the actor's
+            # statement ("Ostrela had denied ..."), with its name as source and its verb as cue.
+            actor_id, (ns, ne), (cs, ce) = relayed
+            out.append(
+                Statement(
+                    id=hash_id(article.id, s, e, prefix="s"),
+                    article_id=article.id,
+                    content=(s, e),
+                    content_text=sentence,
+                    kind="indirect",
+                    source=(s + ns, s + ne),
+                    source_text=sentence[ns:ne],
+                    cue=(s + cs, s + ce),
+                    cue_text=sentence[cs:ce],
+                    speaker=sentence[ns:ne],
+                    actor_id=actor_id,
+                    attributed=True,
+                    time_phrase=times[0].phrase if times else None,
+                    time_resolved=times[0].resolved if times else None,
+                )
+            )
+            continue
         out.append(
             Statement(
                 id=hash_id(article.id, s, e, prefix="s"),
@@ -246,11 +326,12 @@ def analyse_articles(
         st.id: 0.0 if is_no_comment(st.content_text) else float(sc)
         for st, sc in zip(flat, scores, strict=True)
     }
-    threshold = config.checkworthy.threshold
     # Embed what can take part in linking: every attribution (it may report on
-    # a claim even when not check-worthy itself), and the outlet's own
-    # sentences only when check-worthy. Embedding costs ~4x the parse.
-    to_embed = [st for st in flat if st.attributed or score_of[st.id] >= threshold]
+    # a claim even when not check-worthy itself), and the outlet's own sentences
+    # that state facts: an observation ("satellite images show a pontoon bridge")
+    # is evidence about a claim though it opens none. Embedding costs ~4x the parse.
+    evidence_bar = min(config.checkworthy.threshold, EVIDENCE_THRESHOLD)
+    to_embed = [st for st in flat if st.attributed or score_of[st.id] >= evidence_bar]
     vecs = (
         get_embedder().encode([_proposition(st.content_text) for st in to_embed])
         if to_embed
@@ -259,6 +340,15 @@ def analyse_articles(
     vec_of = {
         st.id: np.asarray(v, dtype=np.float32).tobytes()
         for st, v in zip(to_embed, vecs, strict=True)
+    }
+    titled = [art for art in articles if (art.title or "").strip()]
+    title_vecs = (
+        get_embedder().encode([_proposition(_headline_text(art.title or "")) for art in titled])
+        if titled
+        else np.zeros((0, DIM), np.float32)
+    )
+    title_of = {
+        art.id: np.asarray(v, dtype=np.float32) for art, v in zip(titled, title_vecs, strict=True)
     }
     created = {a.id for a in table.created()}
     out = []
@@ -273,8 +363,36 @@ def analyse_articles(
                 when = is_future(st.content_text, art.published) if art.published else None
                 if when is not None:
                     an.resolution[st.id] = when
+        if art.id in title_of:
+            an.headline = _headline_statements(an, title_of[art.id])
         out.append(an)
     return out
+
+
+# "Defence Ministry: Varnia building bridge", "Varnia building bridge, ministry says": the
+# speaker part of a headline is not what it reports.
+_HEADLINE_SPEAKER = re.compile(r"^[^:]{2,60}:\s+|,\s+[^,]{2,60}\s+(?:says|said|claims)\s*$", re.I)
+# How close (cosine) an attributed statement must be to the headline to be its news.
+HEADLINE_SIMILARITY = 0.6
+# Below this check-worthiness even the headline's statement opens no claim.
+HEADLINE_MIN_SCORE = 0.15
+
+
+def _headline_text(title: str) -> str:
+    return _HEADLINE_SPEAKER.sub("", title.strip()) or title.strip()
+
+
+def _headline_statements(an: Analysed, title_vec: NDArray[np.float32]) -> set[str]:
+    """The attributed statement that the headline restates (at most one), by cosine."""
+    best: tuple[float, str] | None = None
+    for st in an.statements:
+        raw = an.vectors.get(st.id)
+        if raw is None or not st.attributed or (st.checkworthiness or 0.0) < HEADLINE_MIN_SCORE:
+            continue
+        cos = float(_vec(raw) @ title_vec)
+        if cos >= HEADLINE_SIMILARITY and (best is None or cos > best[0]):
+            best = (cos, st.id)
+    return {best[1]} if best else set()
 
 
 # -- sequential linking -----------------------------------------------------------------------
@@ -523,8 +641,18 @@ def link_analysed(
                     )
                     linked = {m.statement.id for m in context} - {st.id for st in dropped}
                     unmatched = [st for st in unmatched if st.id not in linked]
+                opened: list[_Match] = []
+                restated: list[_Match] = []
                 for st in sorted(unmatched, key=lambda x: (x.content[0], x.id)):
-                    if (st.checkworthiness or 0.0) >= config.checkworthy.threshold:
+                    if (
+                        st.checkworthiness or 0.0
+                    ) < config.checkworthy.threshold and st.id not in an.headline:
+                        continue
+                    again = _restates(an, st, opened, config=config)
+                    if again is not None:
+                        restated.append(again)
+                        continue
+                    opened.append(
                         _open_claim(
                             an,
                             st,
@@ -535,6 +663,18 @@ def link_analysed(
                             table=table,
                             report=report,
                         )
+                    )
+                # A second sentence of the article on a claim it has just opened is a report
+                # on that claim, not a claim of its own.
+                _link_reports(
+                    an,
+                    restated,
+                    ledger=ledger,
+                    session=session,
+                    index=index,
+                    lookup=lookup,
+                    report=report,
+                )
                 ledger.mark_processed(session, art.id)
             report.articles += 1
             if progress:
@@ -584,7 +724,7 @@ class _Match:
 def _match_statements(
     an: Analysed, *, index: Any, lookup: StoreCandidates, config: Config
 ) -> tuple[list[_Match], list[Statement]]:
-    from claimledger.link.linker import link_statement
+    from claimledger.link.linker import content_words, link_statement
 
     matched: list[_Match] = []
     unmatched: list[Statement] = []
@@ -603,6 +743,7 @@ def _match_statements(
             candidates=lookup,
             k=config.link.k,
             threshold=config.link.threshold,
+            words=content_words(_proposition(st.content_text)),
         )
         if decision.claim_id is None:
             unmatched.append(st)
@@ -635,7 +776,7 @@ def _context_matches(
     relays several claims has no single subject for a nameless sentence to inherit:
     nothing is offered.
     """
-    from claimledger.link.linker import inherits_subject
+    from claimledger.link.linker import content_words, inherits_subject
 
     subjects = {m.claim_id: m.key for m in relayed}
     if len(subjects) != 1:
@@ -645,6 +786,7 @@ def _context_matches(
     if row is None or not row.vector:
         return []
     claim_vec, claim_ents = _vec(row.vector), frozenset(row.entities or ())
+    claim_words = content_words(row.text)
     out: list[_Match] = []
     for st in statements:
         raw = an.vectors.get(st.id)
@@ -652,7 +794,13 @@ def _context_matches(
             continue
         cos = float(_vec(raw) @ claim_vec)
         ents = frozenset(an.entities.get(st.id, ()))
-        if inherits_subject(cos, entities=ents, claim_entities=claim_ents):
+        if inherits_subject(
+            cos,
+            entities=ents,
+            claim_entities=claim_ents,
+            words=content_words(_proposition(st.content_text)),
+            claim_words=claim_words,
+        ):
             out.append(_Match(st, claim_id, key, cos, row.text, context=True))
     return out
 
@@ -667,14 +815,24 @@ def _link_reports(
     lookup: StoreCandidates,
     report: ProcessReport,
 ) -> list[Statement]:
-    """Write report links with their stances; return statements the stance model found unrelated."""
+    """Write report links with their stances; return the statements left with no link.
+
+    A statement offered to several claims is left unlinked only when the stance
+    model rejected it for every one of them.
+    """
     from claimledger.link.linker import keeps_context_link, keeps_weak_link
     from claimledger.stance.predict import predict_stance, statement_stance_text
 
     if not matched:
         return []
-    stances = predict_stance([(m.claim_text, statement_stance_text(m.statement)) for m in matched])
+    from claimledger.link.linker import main_clause
+
+    # Stance towards what the claim asserts, not towards the background it concedes.
+    stances = predict_stance(
+        [(main_clause(m.claim_text), statement_stance_text(m.statement)) for m in matched]
+    )
     unrelated: list[Statement] = []
+    linked: set[str] = set()
     for m, (stance, conf) in zip(matched, stances, strict=True):
         st = m.statement
         if (
@@ -684,6 +842,7 @@ def _link_reports(
         ):
             unrelated.append(st)
             continue
+        linked.add(st.id)
         link = Link(
             id=hash_id(m.claim_id, st.id, prefix="l"),
             claim_id=m.claim_id,
@@ -696,7 +855,9 @@ def _link_reports(
         )
         report.links += int(ledger.put_link(session, link))
         session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
-        if st.id in an.resolution:
+        # A report that repeats a prediction dates it; one that merely mentions a date
+        # near a claim (a warning "as early as Wednesday" linked to a request) does not.
+        if st.id in an.resolution and stance == "supports":
             ledger.set_resolution_date(session, m.claim_id, an.resolution[st.id])
         # A refutation worded like the claim ("no withdrawal of units from Kasel") is not
         # a paraphrase: as a member it would pull unrelated statements into the claim.
@@ -708,7 +869,84 @@ def _link_reports(
             if member is not None and cand is not None:
                 index.add(np.asarray([member], dtype=np.int64), _vec(raw).reshape(1, -1))
                 lookup.put(member, cand)
-    return unrelated
+    return list({st.id: st for st in unrelated if st.id not in linked}.values())
+
+
+def _restates(an: Analysed, st: Statement, opened: Sequence[_Match], *, config: Config) -> Any:
+    """The claim opened earlier in this article that ``st`` is about, as a match, or None."""
+    from claimledger.link.linker import DEFAULT_WEIGHTS, accepts, content_words, score_pair
+
+    raw = an.vectors.get(st.id)
+    if raw is None or not opened:
+        return None
+    words = content_words(_proposition(st.content_text))
+    best: tuple[float, _Match] | None = None
+    for m in opened:
+        first = an.vectors[m.statement.id]
+        pair = score_pair(
+            float(_vec(raw) @ _vec(first)),
+            entities=frozenset(),
+            candidate_entities=frozenset(),
+            weights=DEFAULT_WEIGHTS,
+            words=words,
+            candidate_words=content_words(_proposition(m.statement.content_text)),
+        )
+        if accepts(pair, threshold=config.link.threshold) and (
+            best is None or pair.similarity > best[0]
+        ):
+            best = (pair.similarity, m)
+    if best is None:
+        return None
+    cos, m = best
+    return _Match(st, m.claim_id, m.key, cos, m.claim_text)
+
+
+# Cues whose content is a whole proposition ("said that ...", "warned ..."). After any
+# other cue the content is an object ("described *the warnings as hysteria*", "accused
+# *Ostrela of a violation*"), a proposition only with its subject and verb.
+_CLAUSE_CUE = re.compile(
+    r"\b(?:say|says|said|saying|tell|tells|told|add|adds|added|state|states|stated|"
+    r"according|claim|claims|claimed|announce|announces|announced|warn|warns|warned|"
+    r"insist|insists|insisted|deny|denies|denied|confirm|confirms|confirmed|report|reports|"
+    r"reported|believe|believes|believed|think|thinks|thought|argue|argues|argued|note|"
+    r"notes|noted|explain|explains|explained|write|writes|wrote|suggest|suggests|suggested|"
+    r"predict|predicts|predicted|promise|promises|promised|admit|admits|admitted|allege|"
+    r"alleges|alleged|assert|asserts|asserted|stress|stresses|stressed|repeat|repeats|"
+    r"repeated|reply|replies|replied|acknowledge|acknowledges|acknowledged)\b",
+    re.IGNORECASE,
+)
+
+
+def _claim_body(text: str, st: Statement) -> str:
+    """The words a claim opened from ``st`` is stated in.
+
+    Usually the content. Two kinds of content are no proposition on their own: one
+    with its cue inside ("Temperatures *are expected* to fall": the span as written),
+    and the object of a cue that is not a verb of saying ("Varnian officials have
+    described *the warnings as hysteria*": with its source and cue). A quotation keeps
+    its words without the "he said" inside it.
+    """
+    c0, c1 = st.content
+    if st.cue is None or not (0 <= c0 < c1 <= len(text)):
+        return st.content_text
+    q0, q1 = st.cue
+    if any(ch in text[c0:c1] for ch in '"“”'):
+        return st.content_text
+    inside = st.source is not None and c0 <= st.source[0] < c1
+    if c0 < q0 and q1 < c1 and not inside:
+        return text[c0:c1]
+    body = st.content_text.lstrip()
+    if (
+        q1 <= c0
+        and c0 - q1 <= 3
+        and not _CLAUSE_CUE.search(st.cue_text or "")
+        and not body.lower().startswith(("that ", "whether ", "if "))
+    ):
+        start = q0
+        if st.source is not None and st.source[1] <= q0 and q0 - st.source[1] <= 3:
+            start = st.source[0]
+        return text[start:c1]
+    return st.content_text
 
 
 def _open_claim(
@@ -721,7 +959,8 @@ def _open_claim(
     lookup: StoreCandidates,
     table: Any,
     report: ProcessReport,
-) -> None:
+) -> _Match:
+    """Open a claim asserted by ``st``; returns it as ``st``'s own match."""
     from claimledger.link.linker import ClaimCandidate, canonical_text
 
     art = an.article
@@ -729,7 +968,7 @@ def _open_claim(
     ents = frozenset(an.entities.get(st.id, ()))
     claim = Claim(
         id=hash_id(st.id, prefix="c"),
-        text=canonical_text(_DATELINE.sub("", st.content_text)),
+        text=canonical_text(_DATELINE.sub("", _claim_body(art.text, st))),
         first_seen=art.published,
         claimant_name=claimant_name(st, art, table),
         claimant_actor_id=st.actor_id,
@@ -751,6 +990,7 @@ def _open_claim(
         role="assertion",
     )
     report.links += int(ledger.put_link(session, link))
+    return _Match(st, claim.id, key, 1.0, claim.text)
 
 
 # -- verdicts ------------------------------------------------------------------------------------
@@ -827,6 +1067,18 @@ def claim_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[A
     return out
 
 
+def claim_headlines(ledger: Ledger, claims: Sequence[Claim]) -> dict[str, str]:
+    """Claim id -> title of the article the claim was first seen in (claims with one)."""
+    firsts = {c.id: c.first_statement_id for c in claims if c.first_statement_id}
+    if not firsts:
+        return {}
+    article_of = {
+        st.id: st.article_id for st in ledger.statements(ids=sorted(set(firsts.values())))
+    }
+    titles = {a.id: a.title or "" for a in ledger.articles(ids=sorted(set(article_of.values())))}
+    return {cid: titles.get(article_of.get(sid, ""), "") for cid, sid in firsts.items()}
+
+
 def recompute(
     claim_ids: Sequence[str], *, ledger: Ledger, config: Config, now: datetime | None = None
 ) -> list[Any]:
@@ -839,9 +1091,12 @@ def recompute(
     now = now or ledger_now(ledger)
     fresh: list[Any] = []
     evidence = claim_evidence(ledger, claim_ids)
-    for cid in claim_ids:
-        claim = ledger.get_claim(cid)
-        parties = claim_parties(claim, resolver=actors, affiliations=actors)
+    claims = [ledger.get_claim(cid) for cid in claim_ids]
+    headlines = claim_headlines(ledger, claims)
+    for cid, claim in zip(claim_ids, claims, strict=True):
+        parties = claim_parties(
+            claim, resolver=actors, affiliations=actors, headline=headlines.get(cid, "")
+        )
         events = replay(
             claim, evidence[cid], policy=policy, affiliations=actors, now=now, parties=parties
         )

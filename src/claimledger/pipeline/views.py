@@ -65,7 +65,13 @@ def assessments(
     claims: Sequence[Claim], *, ledger: Ledger, config: Config
 ) -> list[tuple[Claim, Any, list[Any]]]:
     """(claim, current assessment, evidence) of each claim."""
-    from claimledger.pipeline.process import claim_evidence, ledger_actors, ledger_now, policy_of
+    from claimledger.pipeline.process import (
+        claim_evidence,
+        claim_headlines,
+        ledger_actors,
+        ledger_now,
+        policy_of,
+    )
     from claimledger.verify.engine import assess
     from claimledger.verify.parties import claim_parties
 
@@ -73,9 +79,12 @@ def assessments(
     actors = ledger_actors(ledger, config)
     now = ledger_now(ledger)
     evidence = claim_evidence(ledger, [c.id for c in claims])
+    headlines = claim_headlines(ledger, claims)
     out = []
     for c in claims:
-        parties = claim_parties(c, resolver=actors, affiliations=actors)
+        parties = claim_parties(
+            c, resolver=actors, affiliations=actors, headline=headlines.get(c.id, "")
+        )
         found = assess(
             c, evidence[c.id], policy=policy, affiliations=actors, as_of=now, parties=parties
         )

@@ -314,6 +314,61 @@ def absence_about_claim(claim: str, text: str, *, window: int = 120) -> bool:
     return False
 
 
+# Negations that deny what follows them ("not a single shell was fired", "did not shell").
+_PREDICATE_NEGATIONS = frozenset(
+    {"not", "no", "never", "nothing", "none", "nobody", "neither", "nor", "cannot"}
+)
+# After a negation these are about knowing or saying, not about the event: "could not
+# confirm the shelling" doubts it (the questions rule), it does not deny it.
+_EPISTEMIC = ("confirm", "verif", "comment", "respond", "know", "say", "said", "find", "found",
+              "see", "seen", "establish", "rule", "exclud", "specif", "provide", "give")  # fmt: skip
+NEGATION_WINDOW = 4
+_QUANTIFIERS = frozenset({"single", "more", "longer", "further", "even", "ever", "once", "every"})
+_NT_RE = re.compile(r"n[’']t\b", re.IGNORECASE)
+
+
+def negated_claim_word(claim: str, text: str) -> bool:
+    """Whether ``text`` negates an event the claim names by a common word.
+
+    "Not a single *shell* was fired" / "Varnian artillery *shelled* Lerin": the first
+    common word within ``NEGATION_WINDOW`` words after a negation (quantifiers such as
+    "single" skipped) is a common word of the claim (same stem). A claim that is itself
+    negated is left alone, and so is a negation of knowing or saying ("could not
+    confirm the shelling" doubts, it does not deny).
+    """
+    claim_words = _common_words(claim)
+    claim_toks = [w.lower() for w in _WORD_RE.findall(claim or "")]
+    if not claim_words or any(_is_negation(t) for t in claim_toks):
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(_NT_RE.sub(" not", text or ""))]
+    for i, w in enumerate(words):
+        if not _is_negation(w):
+            continue
+        after = words[i + 1 : i + 1 + NEGATION_WINDOW]
+        head = next(
+            (
+                t
+                for t in after
+                if len(t) >= 4
+                and t not in STOPWORDS
+                and t not in _CUE_WORDS
+                and t not in _QUANTIFIERS
+            ),
+            None,
+        )
+        # The head of what is negated must be the claim's word: "nor any *loading* of
+        # armoured vehicles" negates a movement, not the vehicles.
+        if head is None or head.startswith(_EPISTEMIC):
+            continue
+        if any(_stem_match(head, c) for c in claim_words):
+            return True
+    return False
+
+
+def _is_negation(token: str) -> bool:
+    return token in _PREDICATE_NEGATIONS
+
+
 def has_contrast(text: str) -> bool:
     """Whether ``text`` sets something against another ("despite", "contrary to", "but")."""
     return bool(_CONTRAST_RE.search(text or ""))

@@ -27,6 +27,7 @@ from claimledger.stance.features import (
     denial_cues,
     direction_clash,
     has_contrast,
+    negated_claim_word,
     observed_absence_cues,
     question_cues,
     reported_question_cues,
@@ -131,6 +132,12 @@ def statement_stance_text(stmt: Statement) -> str:
     cue = stmt.cue_text or ""
     if not _STANCE_CUE.search(cue):
         return stmt.content_text
+    if stmt.cue is not None and stmt.content[0] <= stmt.cue[0] and stmt.cue[1] <= stmt.content[1]:
+        # The content is the whole sentence, its speaker and cue included ("Ostrela had
+        # denied from the start that ...", relayed in the outlet's words).
+        if stmt.source is None or stmt.content[0] <= stmt.source[0] < stmt.content[1]:
+            if (stmt.cue_text or "") in stmt.content_text:
+                return stmt.content_text
     parts = (stmt.source_text, cue, stmt.content_text)
     return " ".join(p.strip() for p in parts if p and p.strip())
 
@@ -181,6 +188,8 @@ def refine_stance(
       back" / "forces remain deployed", "no withdrawal") is ``refutes``
       (:func:`~claimledger.stance.features.direction_clash`), unless the text contrasts
       ("despite", "contrary to", "but"): the other direction is then the opposing claim's.
+      So is a short text that negates an event the claim names ("not a single shell was
+      fired" / "artillery shelled Lerin", :func:`~claimledger.stance.features.negated_claim_word`).
 
     A refutation rule's confidence is ``p_rel * RULE_CONFIDENCE``.
 
@@ -233,7 +242,7 @@ def refine_stance(
         # "... despite Tarsk's announcement that it was withdrawing": the opposite
         # direction belongs to the claim the text argues against.
         and not has_contrast(relevant_text)
-        and direction_clash(claim, relevant_text)
+        and (direction_clash(claim, relevant_text) or negated_claim_word(claim, relevant_text))
         and shares_subject(claim, relevant_text)
     ):
         return "refutes", float(p_rel * RULE_CONFIDENCE)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from claimledger.errors import Code, ConfigError
 from claimledger.records import Claim, Status, StatusEvent, hash_id
-from claimledger.verify.evidence import Evidence, as_utc
+from claimledger.verify.evidence import Evidence, as_utc, is_retraction
 from claimledger.verify.independence import (
     Affiliations,
     Independence,
@@ -115,9 +115,14 @@ def is_claimant_retraction(ev: Evidence, decision: Independence, claim: Claim) -
 
     The text must read as a retraction (``ev.retracts``) and it must come from
     the claimant side: a claimant-side speaker, or an outlet's own sentence
-    that names the claimant ("The ministry withdrew its statement").
+    that names the claimant ("The ministry withdrew its statement"). A claim that
+    is itself a correction ("the information published on 6 March was not
+    confirmed") is not withdrawn by the correction repeated, nor is any claim by a
+    report that agrees with it.
     """
-    if not ev.retracts or ev.role == "assertion":
+    if not ev.retracts or ev.role == "assertion" or ev.stance == "supports":
+        return False
+    if is_retraction(claim.text):
         return False
     if decision.claimant_side:
         return True

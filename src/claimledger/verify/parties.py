@@ -48,39 +48,56 @@ def _capitalised_runs(text: str) -> list[list[str]]:
 
 
 def claim_parties(
-    claim: Claim, *, resolver: ActorResolver, affiliations: Affiliations
+    claim: Claim, *, resolver: ActorResolver, affiliations: Affiliations, headline: str = ""
 ) -> frozenset[str]:
     """Return the actors a claim is about, other than the claimant side.
 
     Every run of capitalised words in the claim text is looked up, longest
     sub-phrase first ("Rell River", then "Rell"); an actor resolved from it is a
-    party unless it is on the claimant's side.
+    party unless it is on the claimant's side. The headline of the story that
+    first carried the claim adds the states it names (and their offices): "The
+    unmanned aircraft crossed the river", under "Air defences down *Ostrelan*
+    drone", is about Ostrela. Only states: a headline naming a monitor or a wire
+    ("Monitors find no evidence ...") does not make it a side.
 
     Args:
         claim: The claim.
         resolver: Name-to-actor lookup (the actor table).
         affiliations: Actor affiliations (the actor table).
+        headline: Title of the article the claim was first seen in ("" if unknown).
 
     Returns:
         Actor ids of the parties, possibly empty.
     """
     on = as_utc(claim.first_seen).date() if claim.first_seen is not None else None
-    found: set[str] = set()
-    for run in _capitalised_runs(claim.text):
+    found = _named(claim.text, resolver, on)
+    found |= {
+        a
+        for a in _named(headline, resolver, on)
+        if a.type == "state" or "/" in a.id  # a state, or an office of one ("russia/mod")
+    }
+    ids = {a.id for a in found}
+    return frozenset(
+        actor_id
+        for actor_id in ids
+        if not same_side(
+            actor_id, claimant_actor_id=claim.claimant_actor_id, affiliations=affiliations, on=on
+        )
+    )
+
+
+def _named(text: str, resolver: ActorResolver, on: date | None) -> set[Actor]:
+    """Actors named by the runs of capitalised words of ``text``."""
+    found: set[Actor] = set()
+    for run in _capitalised_runs(text):
         start = 0
         while start < len(run):
             for size in range(min(_MAX_WINDOW, len(run) - start), 0, -1):
                 actor = resolver.resolve(" ".join(run[start : start + size]), on=on)
                 if actor is not None:
-                    found.add(actor.id)
+                    found.add(actor)
                     start += size
                     break
             else:
                 start += 1
-    return frozenset(
-        actor_id
-        for actor_id in found
-        if not same_side(
-            actor_id, claimant_actor_id=claim.claimant_actor_id, affiliations=affiliations, on=on
-        )
-    )
+    return found
