@@ -194,8 +194,11 @@ def test_c4_sabotage_claim_stays_unverified(sample: tuple[Ledger, Any], embedder
     # Five outlets carried it, all quoting the Varnian side: repetition is not support.
     assert len({e["outlet"] for e in view["evidence"]}) >= 5
     assert not any(e["independent"] for e in view["evidence"]), view["evidence"]
-    # "the Defence Ministry" in a Varnian agency's story is Varnia's, in every copy.
-    assert {e["actor"] for e in view["evidence"]} == {"varnia/defence-ministry"}
+    # "the Defence Ministry" in a Varnian agency's story is Varnia's, in every copy: every
+    # item is the Varnian side's (the ministry, its spokesman, its state agency).
+    actors = {e["actor"] for e in view["evidence"]}
+    assert "varnia/defence-ministry" in actors
+    assert actors <= {"varnia", "varnia/defence-ministry", "vna", "idris-valk"}, actors
 
 
 def test_c5_drone_claim_is_retracted_by_its_claimant(

@@ -98,3 +98,22 @@ def test_independent_monitors_settle_it_with_the_real_table(table: ActorTable) -
     assert history == replay(
         claim(), items[::-1], policy=Policy(), affiliations=table, now=NOW, parties=parties
     )
+
+
+def test_the_headline_adds_the_states_it_names_to_the_parties(table: ActorTable) -> None:
+    unnamed = Claim(
+        id="c2",
+        text="The drone crossed the border at night and was destroyed by a missile",
+        first_seen=datetime(2024, 3, 1, 9, tzinfo=UTC),
+        claimant_name="Russian Defence Ministry",
+        claimant_actor_id="russia/defence-ministry",
+    )
+    assert claim_parties(unnamed, resolver=table, affiliations=table) == frozenset()
+    parties = claim_parties(
+        unnamed,
+        resolver=table,
+        affiliations=table,
+        headline="Air defences down Ukrainian drone, IAEA told",
+    )
+    # Ukraine is a side; the IAEA named in the same headline is not; Russia is the claimant's.
+    assert parties == {"ukraine"}
