@@ -244,16 +244,20 @@ def test_a_second_sentence_on_a_claim_the_article_opens_is_a_report_on_it(
     sqlite_ledger: Ledger, config: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     again = "Varnian artillery shelled Lerin again before dawn, the ministry added."
+    # Another point of the same article on the same subject, not a paraphrase.
+    other = "Varnian artillery has shelled border villages every week since February."
     links, _ = _run(
         sqlite_ledger,
         config,
         monkeypatch,
-        [(CLAIM, _near(0.99), 0.9), (again, _near(0.8), 0.9)],
-        {again: ("supports", 0.8)},
+        [(CLAIM, _near(0.99), 0.9), (again, _near(0.85), 0.9), (other, _near(0.6), 0.9)],
+        {again: ("supports", 0.8), other: ("supports", 0.8)},
         claims=[],
     )
-    [claim_id] = sqlite_ledger.all_claim_ids()  # one claim, not two
-    assert (links[CLAIM].claim_id, links[CLAIM].role) == (claim_id, "assertion")
+    claim_id = links[CLAIM].claim_id
+    assert links[CLAIM].role == "assertion"
+    assert len(sqlite_ledger.all_claim_ids()) == 2  # the paraphrase joins, the other point not
+    assert links[other].role == "assertion" and links[other].claim_id != claim_id
     assert (links[again].claim_id, links[again].role, links[again].stance) == (
         claim_id,
         "report",

@@ -873,7 +873,8 @@ def _link_reports(
 
 
 def _restates(an: Analysed, st: Statement, opened: Sequence[_Match], *, config: Config) -> Any:
-    """The claim opened earlier in this article that ``st`` is about, as a match, or None."""
+    """The claim opened earlier in this article that ``st`` restates (a paraphrase, cosine
+    at least ``MEMBER_SIMILARITY``), as a match, or None."""
     from claimledger.link.linker import DEFAULT_WEIGHTS, accepts, content_words, score_pair
 
     raw = an.vectors.get(st.id)
@@ -891,8 +892,12 @@ def _restates(an: Analysed, st: Statement, opened: Sequence[_Match], *, config: 
             words=words,
             candidate_words=content_words(_proposition(m.statement.content_text)),
         )
-        if accepts(pair, threshold=config.link.threshold) and (
-            best is None or pair.similarity > best[0]
+        # One article makes several points on one subject, all near each other: only a
+        # paraphrase of a claim it has just opened is a restatement of that claim.
+        if (
+            pair.similarity >= MEMBER_SIMILARITY
+            and accepts(pair, threshold=config.link.threshold)
+            and (best is None or pair.similarity > best[0])
         ):
             best = (pair.similarity, m)
     if best is None:
