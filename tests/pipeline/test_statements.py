@@ -99,6 +99,10 @@ def test_headline_speaker_is_not_what_it_reports() -> None:
     assert _headline_text("Defence Ministry: Varnia building bridge") == "Varnia building bridge"
     assert _headline_text("Varnia building bridge, ministry says") == "Varnia building bridge"
     assert _headline_text("Storm brings snow") == "Storm brings snow"
+    assert _headline_text("Graham: Trump could act, Lindsey Graham Says.") == "Trump could act"
+    # A long phrase before a colon is the headline itself, not its speaker.
+    long = "A Curious Plan to Fight Climate Change: Buy Mines, Sell Coal"
+    assert _headline_text(long) == long
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
