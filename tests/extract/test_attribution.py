@@ -301,3 +301,14 @@ def test_a_dash_inside_the_source_s_apposition_is_kept(nlp: Any) -> None:
     )
     att = _find(_one(nlp, text), text, "said")
     assert "Ivan Petrov" in (_sub(text, att.source) or "")
+
+
+def test_a_cue_in_an_adverbial_clause_is_spoken_by_that_clauses_subject() -> None:
+    text = (
+        "Reporters for The Cardon Observer reached Lerin on Sunday afternoon, about twelve "
+        "hours after the Ostrelan government said Varnian artillery had shelled the village."
+    )
+    [atts] = list(extract_texts([text]))
+    [found] = [a for a in atts if a.cue and text[a.cue[0] : a.cue[1]] == "said"]
+    assert found.source is not None
+    assert text[found.source[0] : found.source[1]] == "the Ostrelan government"

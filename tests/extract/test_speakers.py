@@ -119,3 +119,12 @@ def test_the_ministry_is_the_nearest_name_with_ministry_not_the_nearest_place(nl
     first = resolver.resolve(_span(doc, "the ministry"))
     # "it said" right after the ministry spoke is the ministry, not the last place named.
     assert resolver.resolve(_span(doc, "it", 2)) == first
+
+
+def test_a_group_named_by_its_adjective_is_itself(nlp: Any) -> None:
+    doc = nlp(
+        "Reporters for The Cardon Observer reached Lerin on Sunday, hours after the Ostrelan "
+        "government said Varnian artillery had shelled the village."
+    )
+    # Not the newspaper named before it: "Ostrelan" says whose government.
+    assert resolve_speakers(doc, [_span(doc, "the Ostrelan government")]) == ["Ostrelan government"]

@@ -429,6 +429,19 @@ def _gold_assessment(ledger: Ledger, config: Any, expected: dict[str, Any], embe
                 for st in stmts
                 if is_retraction(" ".join(filter(None, (st.cue_text, st.content_text))))
             ] or stmts
+        independent_key = {"supports": "independent_supports", "refutes": "independent_refutes"}
+        if url in expected.get(independent_key.get(stance, ""), ()):
+            # The corpus says this article's evidence is independent: the statement that
+            # carries it is not a side's (a31 relays Ostrela's claim before its own reporting).
+            sides = {
+                expected["claimant"],
+                *claim_parties(claim, resolver=actors, affiliations=actors),
+            }
+            stmts = [
+                st
+                for st in stmts
+                if not st.actor_id or not any(actors.affiliated(st.actor_id, a) for a in sides)
+            ] or stmts
         vecs = embedder.encode([st.content_text for st in stmts])
         st = stmts[int(np.argmax(vecs @ claim_vec))]
         role = "assertion" if url == expected["first_seen"] and stance == "supports" else "report"

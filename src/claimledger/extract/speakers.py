@@ -267,8 +267,16 @@ class SpeakerResolver:
         named_inside = [
             m for m in self._mentions if source.start <= m.start and m.end <= source.end
         ]
-        # 3. a description naming its owner: "Russia's defense ministry", "NATO's chief"
-        if named_inside:
+        # 3. a description naming its owner: "Russia's defense ministry", "NATO's chief",
+        # or by a capitalised modifier the model did not tag ("the Ostrelan government")
+        named_modifier = any(
+            t.i != root.i
+            and t.head.i == root.i
+            and t.dep_ in ("amod", "compound")
+            and t.text[:1].isupper()
+            for t in source
+        )
+        if named_inside or (named_modifier and lemma in GROUP_NOUNS):
             text = _SPACE.sub(" ", source.text.strip())
             if text.lower().startswith("the "):
                 text = text[4:]
