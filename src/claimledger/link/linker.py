@@ -504,11 +504,13 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def _shares_word(a: frozenset[str], b: frozenset[str]) -> bool:
-    if a & b - {w for w in a if w.startswith(_FIRST)}:
+    """Whether two ``content_words`` sets share a word (a marked first word only counts
+    against the same word unmarked on the other side)."""
+    plain_a = {w for w in a if not w.startswith(_FIRST)}
+    plain_b = {w for w in b if not w.startswith(_FIRST)}
+    if plain_a & plain_b:
         return True
-    return any(w[1:] in b for w in a if w[:1] == _FIRST) or any(
-        w[1:] in a for w in b if w[:1] == _FIRST
-    )
+    return any(w[1:] in plain_b for w in a - plain_a) or any(w[1:] in plain_a for w in b - plain_b)
 
 
 # ------------------------------------------------------------------- entities

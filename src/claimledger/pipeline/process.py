@@ -818,24 +818,17 @@ def _link_reports(
     lookup: StoreCandidates,
     report: ProcessReport,
 ) -> list[Statement]:
-    """Write report links with their stances; return the statements left with no link.
-
-    A statement offered to several claims is left unlinked only when the stance
-    model rejected it for every one of them.
-    """
-    from claimledger.link.linker import keeps_context_link, keeps_weak_link
+    """Write report links with their stances; return statements the stance model found unrelated."""
+    from claimledger.link.linker import keeps_context_link, keeps_weak_link, main_clause
     from claimledger.stance.predict import predict_stance, statement_stance_text
 
     if not matched:
         return []
-    from claimledger.link.linker import main_clause
-
     # Stance towards what the claim asserts, not towards the background it concedes.
     stances = predict_stance(
         [(main_clause(m.claim_text), statement_stance_text(m.statement)) for m in matched]
     )
     unrelated: list[Statement] = []
-    linked: set[str] = set()
     for m, (stance, conf) in zip(matched, stances, strict=True):
         st = m.statement
         if (
@@ -845,7 +838,6 @@ def _link_reports(
         ):
             unrelated.append(st)
             continue
-        linked.add(st.id)
         link = Link(
             id=hash_id(m.claim_id, st.id, prefix="l"),
             claim_id=m.claim_id,
@@ -872,10 +864,12 @@ def _link_reports(
             if member is not None and cand is not None:
                 index.add(np.asarray([member], dtype=np.int64), _vec(raw).reshape(1, -1))
                 lookup.put(member, cand)
-    return list({st.id: st for st in unrelated if st.id not in linked}.values())
+    return unrelated
 
 
-def _restates(an: Analysed, st: Statement, opened: Sequence[_Match], *, config: Config) -> Any:
+def _restates(
+    an: Analysed, st: Statement, opened: Sequence[_Match], *, config: Config
+) -> _Match | None:
     """The claim opened earlier in this article that ``st`` restates (a paraphrase, cosine
     at least ``MEMBER_SIMILARITY``), as a match, or None."""
     from claimledger.link.linker import DEFAULT_WEIGHTS, accepts, content_words, score_pair
