@@ -877,26 +877,23 @@ def _restates(
     raw = an.vectors.get(st.id)
     if raw is None or not opened:
         return None
-    words = content_words(_proposition(st.content_text))
     best: tuple[float, _Match] | None = None
     for m in opened:
-        first = an.vectors[m.statement.id]
+        cos = float(_vec(raw) @ _vec(an.vectors[m.statement.id]))
+        # One article makes several points on one subject, all near each other: only a
+        # paraphrase of a claim it has just opened is a restatement of that claim.
+        if cos < MEMBER_SIMILARITY or (best is not None and cos <= best[0]):
+            continue
         pair = score_pair(
-            float(_vec(raw) @ _vec(first)),
+            cos,
             entities=frozenset(),
             candidate_entities=frozenset(),
             weights=DEFAULT_WEIGHTS,
-            words=words,
+            words=content_words(_proposition(st.content_text)),
             candidate_words=content_words(_proposition(m.statement.content_text)),
         )
-        # One article makes several points on one subject, all near each other: only a
-        # paraphrase of a claim it has just opened is a restatement of that claim.
-        if (
-            pair.similarity >= MEMBER_SIMILARITY
-            and accepts(pair, threshold=config.link.threshold)
-            and (best is None or pair.similarity > best[0])
-        ):
-            best = (pair.similarity, m)
+        if accepts(pair, threshold=config.link.threshold):
+            best = (cos, m)
     if best is None:
         return None
     cos, m = best
