@@ -128,3 +128,12 @@ def test_a_group_named_by_its_adjective_is_itself(nlp: Any) -> None:
     )
     # Not the newspaper named before it: "Ostrelan" says whose government.
     assert resolve_speakers(doc, [_span(doc, "the Ostrelan government")]) == ["Ostrelan government"]
+
+
+def test_a_group_noun_matches_whole_name_words_only(nlp: Any) -> None:
+    doc = nlp(
+        "The United Nations met in Geneva on Monday. Ukraine asked for more aid. "
+        "Shortages were growing, the nation said."
+    )
+    # "nation" is not a word of "United Nations": the nearest group, Ukraine, is meant.
+    assert resolve_speakers(doc, [_span(doc, "the nation")]) == ["Ukraine"]

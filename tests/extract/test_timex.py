@@ -138,7 +138,7 @@ def test_is_future(text: str, due: date) -> None:
         "Troops left last week.",
         "Units will return to base.",  # a promise without a date has no resolution date
         "Kuleba spoke today.",
-        # A duration told in the past is not a span ahead.
+        # A counted duration told in the past is not a span ahead.
         "Her team had run out of energy after playing their third game in five days.",
         "",
     ],
@@ -175,3 +175,14 @@ def test_abbreviations_do_not_split_sentences() -> None:
     # "U.S." must not end the sentence, or "will" would be cut off from "Wednesday"
     text = "The U.S. will send troops on Wednesday."
     assert _one(text)[1] == date(2022, 2, 16)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Varnia announced it was pulling back troops over the coming days.",
+        "Officials said an attack was possible within days.",
+    ],
+)
+def test_reported_spans_ahead_stay_ahead_in_past_tense(text: str) -> None:
+    assert is_future(text, MONDAY) is not None

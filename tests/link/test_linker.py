@@ -520,6 +520,14 @@ def test_main_clause_drops_a_concessive_tail() -> None:
     )
     # The concessive tail gives no words: "pullback" is not what the claim is about.
     assert "pullback" not in content_words(text)
+    # Clauses that may carry the assertion stay, and so does a cut that would end on "that".
+    for kept in (
+        "Officials in Tarsk said that even though the talks failed, troops would stay",
+        "Monitors say it is likely, although not yet confirmed, that artillery shelled Lerin",
+        "They said that, despite the rain",
+        "Troops stayed, despite doubts. The ministry said more would go.",
+    ):
+        assert main_clause(kept) == kept
 
 
 def _pair(cos: float, a: str, b: str, ents_a: set[str], ents_b: set[str]) -> Any:

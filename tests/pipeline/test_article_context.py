@@ -285,3 +285,19 @@ def test_only_a_supporting_report_dates_a_claim(
     )
     [claim_id] = sqlite_ledger.all_claim_ids()
     assert sqlite_ledger.get_claim(claim_id).resolution_date == (when if dated else None)
+
+
+def test_a_restatement_the_stance_model_finds_unrelated_is_a_claim_of_its_own(
+    sqlite_ledger: Ledger, config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    again = "Varnian artillery shelled Lerin again before dawn, the ministry added."
+    links, _ = _run(
+        sqlite_ledger,
+        config,
+        monkeypatch,
+        [(CLAIM, _near(0.99), 0.9), (again, _near(0.85), 0.9)],
+        {},  # every stance "unrelated"
+        claims=[],
+    )
+    assert links[again].role == "assertion"
+    assert links[again].claim_id != links[CLAIM].claim_id

@@ -52,8 +52,10 @@ def _said(text: str, content: str, source: str) -> Attribution:
 @pytest.mark.parametrize(
     ("outlet", "dateline", "expected"),
     [
-        # State media: the ministry is its state's, wherever the story is filed from.
-        ("Varnian News Agency", "BELMORA, 10 March (VNA) — ", "varnia/defence-ministry"),
+        # State media without a dateline: its state's ministry.
+        ("Varnian News Agency", "", "varnia/defence-ministry"),
+        # A dateline says which country the story is from, whoever publishes it.
+        ("Varnian News Agency", "BELMORA, 10 March (VNA) — ", "ostrela/defence-ministry"),
         # An independent wire: the dateline says which country the story is from.
         ("Continental News Agency", "TARSK, 10 March (CNA) — ", "varnia/defence-ministry"),
         ("Continental News Agency", "BELMORA, 10 March (CNA) — ", "ostrela/defence-ministry"),
@@ -138,3 +140,15 @@ def test_the_headline_statement_is_the_attributed_one_nearest_the_title() -> Non
     # s0 is the outlet's own sentence, s3 too unworthy even for a headline: s1 is the news.
     assert _headline_statements(an, title) == {"s1"}
     assert _headline_statements(an, _unit(rng.standard_normal(DIM))) == set()
+
+
+def test_a_capitalised_opening_word_is_no_dateline(table: ActorTable) -> None:
+    from claimledger.pipeline.process import _home_state
+
+    for text in (
+        "TARSK-backed forces advanced, the Defence Ministry said.",
+        "TARSK, BELMORA and the alliance met, the Defence Ministry said.",
+    ):
+        assert _home_state(_article(text, "Continental News Agency"), table) is None, text
+    dated = "TARSK, 10 March (CNA) — Forces advanced, the Defence Ministry said."
+    assert _home_state(_article(dated, "Continental News Agency"), table) == "varnia"

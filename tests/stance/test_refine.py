@@ -151,7 +151,13 @@ def test_short_text_negating_the_claims_event_refutes(text: str, expected: str) 
         assert conf == pytest.approx(0.9 * RULE_CONFIDENCE)
 
 
-def test_a_negated_claim_is_not_refuted_by_its_own_negation() -> None:
-    claim = "Varnian artillery did not shell Lerin"
-    text = "Varnian artillery did not shell Lerin, the ministry said."
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("Varnian artillery did not shell Lerin", "Varnian artillery did not shell Lerin."),
+        ("Varnian artillery didn't shell Lerin", "Varnian artillery did not shell Lerin."),
+        (SHELLED, "Varnian artillery not only shelled Lerin during the night, it hit Hollin."),
+    ],
+)
+def test_agreeing_negations_are_not_refutations(claim: str, text: str) -> None:
     assert refine_stance("agree", 0.7, 0.9, P, text, short=True, claim=claim)[0] == "supports"

@@ -240,9 +240,7 @@ def test_retraction_cue_from_someone_else_is_not_a_retraction(aff: FakeAffiliati
     assert run([assertion(), other], aff).status == "unverified"
 
 
-def test_agreeing_or_self_correcting_retraction_wording_withdraws_nothing(
-    aff: FakeAffiliations,
-) -> None:
+def test_a_correction_claim_is_not_withdrawn_by_repeating_it(aff: FakeAffiliations) -> None:
     def withdraw(stance: str) -> Evidence:
         return ev(
             "w",
@@ -253,13 +251,24 @@ def test_agreeing_or_self_correcting_retraction_wording_withdraws_nothing(
             retracts=True,
         )
 
-    # The claimant repeating, in a correction's words, what it claims is no withdrawal.
-    assert run([assertion(), withdraw("supports")], aff).status == "unverified"
-    assert run([assertion(), withdraw("discusses")], aff).status == "retracted"
+    # A withdrawal restates what it withdraws and may read as agreeing: still withdrawn.
+    for stance in ("supports", "discusses", "refutes"):
+        assert run([assertion(), withdraw(stance)], aff).status == "retracted", stance
+    # An apology that agrees with the claim ("the report was based on preliminary data and
+    # the ministry regretted the error", of a claim that the data was preliminary) is no
+    # withdrawal of it; the same apology against the claim is.
+    sorry = "the report had been based on preliminary data and the ministry regretted the error"
+    apology = ev("a", origin="o6", speaker="Russian Defence Ministry", speaker_actor="ru-mod",
+                 retracts=True, text=sorry)  # fmt: skip
+    assert run([assertion(), apology], aff).status == "unverified"
+    refuting = ev("a", origin="o6", speaker="Russian Defence Ministry", speaker_actor="ru-mod",
+                  retracts=True, text=sorry, stance="refutes")  # fmt: skip
+    assert run([assertion(), refuting], aff).status == "retracted"
     # A claim that is itself the correction is not withdrawn by the correction repeated.
     correction = make_claim(text="The ministry withdrew its statement of 6 March")
-    items = [assertion(), withdraw("refutes")]
-    assert run(items, aff, claim=correction).status != "retracted"
+    result = run([assertion(), withdraw("supports")], aff, claim=correction)
+    assert result.status == "unverified"
+    assert "RETRACTED_BY_CLAIMANT" not in result.reasons
 
 
 def test_outlet_reporting_the_claimant_withdrew_is_a_retraction(aff: FakeAffiliations) -> None:

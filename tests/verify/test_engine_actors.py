@@ -117,3 +117,19 @@ def test_the_headline_adds_the_states_it_names_to_the_parties(table: ActorTable)
     )
     # Ukraine is a side; the IAEA named in the same headline is not; Russia is the claimant's.
     assert parties == {"ukraine"}
+
+
+def test_a_title_case_headline_is_read_name_by_name_and_creates_no_one() -> None:
+    table = ActorTable.load()  # a private table: resolution could add actors to it
+    before = len(table)
+    claim = Claim(
+        id="c3",
+        text="The drone crossed the border at night",
+        first_seen=datetime(2024, 3, 1, 9, tzinfo=UTC),
+        claimant_name="Russian Defence Ministry",
+        claimant_actor_id="russia/defence-ministry",
+    )
+    for headline in ("Ukraine Says Russia Lied", "Ukrainian Defence Minister Warns Of Attack"):
+        parties = claim_parties(claim, resolver=table, affiliations=table, headline=headline)
+        assert parties == {"ukraine"} or parties == {"ukraine/defence-ministry"}, headline
+    assert len(table) == before  # no person called "Warns" or "Says"

@@ -608,6 +608,17 @@ class ActorTable:
 
     # -- resolution -------------------------------------------------------------------------
 
+    def lookup(self, name: str) -> Actor | None:
+        """An actor by exact name, alias, demonym or office of a state; never creates one.
+
+        For scanning text that is not a speaker (a headline): "Says" or "Warns" after a
+        title must not become people, as ``resolve`` would make them.
+        """
+        text = _trim(name)
+        key = normalise(text)
+        hit = self._lookup(key, text) if key else None
+        return self._actors[hit] if hit is not None else None
+
     def resolve(self, name: str, *, on: date | None = None) -> Actor | None:
         """Resolve a speaker string to an actor of the table, or None.
 

@@ -204,9 +204,10 @@ class SpeakerResolver:
         for m in self._mentions:
             if m.end > before or m.start < limit or m.label not in GROUP_LABELS:
                 continue
-            if noun in self.doc[m.start : m.end].text.lower() and (
-                best is None or m.start > best.start
-            ):
+            words = {t.lower_ for t in self.doc[m.start : m.end]} | {
+                t.lemma_.lower() for t in self.doc[m.start : m.end]
+            }
+            if noun in words and (best is None or m.start > best.start):
                 best = m
         return self._clusters[best.cluster].canonical if best is not None else None
 

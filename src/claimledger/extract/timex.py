@@ -332,11 +332,11 @@ def _ahead(ctx: _Ctx) -> Result:
     """ "within 48 hours", "in three weeks", "in the next few days", "over the coming days"."""
     if ctx.published is None:
         return None, True
-    if _tense(ctx) == "past":
-        # "their third game in five days", "had fallen within hours": a duration told in
-        # the past, not a span ahead of the article.
-        return None
     g = ctx.match.groupdict()
+    if g.get("n") and ctx.match.group(0).casefold().startswith("in ") and _tense(ctx) == "past":
+        # "their third game in five days": a counted span told in the past is a duration,
+        # not a span ahead of the article ("within days", "over the coming days" still are).
+        return None
     unit = g["unit"].casefold().rstrip("s")
     if g.get("n"):
         n = _num(g["n"])

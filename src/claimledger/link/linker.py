@@ -440,19 +440,24 @@ def link_statement(
 
 # -------------------------------------------------------------- content words
 # "..., despite Tarsk's announcement that it was withdrawing troops": a concessive tail is
-# background the speaker grants, not what the statement asserts. Cut only when at least
-# four words remain before it.
+# background the speaker grants, not what the statement asserts. Only a comma-led
+# "despite" / "in spite of" / "notwithstanding" phrase that ends the text (one sentence)
+# is cut, with at least four words before it; "although" and "even though" open clauses
+# that may carry the assertion ("even though the talks failed, troops would stay").
 _CONCESSIVE = re.compile(
-    r"^(?P<head>(?:\S+\s+){3,}?\S+?)[,;]?\s+"
-    r"(?:despite|in spite of|notwithstanding|although|even though)\b.*$",
-    re.IGNORECASE | re.DOTALL,
+    r"^(?P<head>(?:\S+\s+){3,}?\S+?),\s+(?:despite|in spite of|notwithstanding)\b[^.!?]*[.!?]?\s*$",
+    re.IGNORECASE,
 )
+_THAT_END = re.compile(r"\b(?:that|whether|if)$", re.IGNORECASE)
 
 
 def main_clause(text: str) -> str:
-    """``text`` without a trailing concessive clause ("..., despite X")."""
+    """``text`` without a trailing concessive phrase (", despite X")."""
     m = _CONCESSIVE.match(text) if isinstance(text, str) else None
-    return m.group("head").rstrip(" ,;") if m else text
+    if m is None:
+        return text
+    head = m.group("head").rstrip(" ,;")
+    return text if _THAT_END.search(head) else head
 
 
 # Inflectional and common derivational endings, longest first: enough to match
@@ -464,11 +469,20 @@ _SUFFIXES = (
 )  # fmt: skip
 
 
+# Inflections may leave a three-letter stem ("fired" ~ "fire", "hits" ~ "hit"); longer
+# endings need four letters before them ("region" is not "reg-ion").
+_SHORT_STEM_SUFFIXES = frozenset({"s", "es", "ed", "e"})
+
+
 def _stem(word: str) -> str:
     for suf in _SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 4:
+        least = 3 if suf in _SHORT_STEM_SUFFIXES else 4
+        if word.endswith(suf) and len(word) - len(suf) >= least:
             return word[: -len(suf)]
     return word
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,]*")
 
 
 # A capitalised first word is kept with this mark: it counts only against the same
@@ -489,7 +503,7 @@ def content_words(text: str) -> frozenset[str]:
     """
     if not isinstance(text, str):
         return frozenset()
-    words = _WORD.findall(main_clause(text))
+    words = _CONTENT_WORD.findall(main_clause(text))
     long_words = [w for w in words if len(w) > 3 and not w[0].isdigit()]
     if long_words and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words):
         return frozenset()
@@ -498,8 +512,8 @@ def content_words(text: str) -> frozenset[str]:
         if w[0].isdigit() or (i and w[0].isupper()):
             continue
         t = _norm_name(w)
-        if len(t) > 2 and t not in _STOP:
-            out.add((_FIRST if w[0].isupper() else "") + _stem(t))
+        if len(t) > 2 and t not in _STOP and (stem := _stem(t)) not in _STOP:
+            out.add((_FIRST if w[0].isupper() else "") + stem)
     return frozenset(out)
 
 

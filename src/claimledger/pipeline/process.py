@@ -154,17 +154,21 @@ def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in spans)
 
 
-_DATELINE_PLACE = re.compile(r"^\s*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})\s*[,(—–-]")
+# The place of a dateline of the shape ``_DATELINE`` matches: "TARSK, 4 March (VNA) — ",
+# "MOSCOW (Reuters) - " (not "US-backed forces ..." nor "UK, French and German leaders").
+_DATELINE_PLACE = re.compile(
+    r"^\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,[^()\n—–-]{1,30})?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+"
+)
 
 
 def _home_state(article: Article, actors: Any) -> str | None:
-    """The country an article reports from: its outlet's state (state media), else its
-    dateline's ("TARSK, 4 March (CNA) —" when Tarsk stands for Varnia); None if neither."""
-    outlet = actors.outlet_actor(article.outlet) if article.outlet else None
-    state = actors.home_state(outlet.id) if outlet is not None else None
+    """The country an article reports from: its dateline's ("TARSK, 4 March (CNA) —" when
+    Tarsk stands for Varnia), else its outlet's state (state media); None if neither."""
+    m = _DATELINE_PLACE.match(article.text)
+    state = actors.place_state(m.group(1)) if m else None
     if state is None:
-        m = _DATELINE_PLACE.match(article.text)
-        state = actors.place_state(m.group(1)) if m else None
+        outlet = actors.outlet_actor(article.outlet) if article.outlet else None
+        state = actors.home_state(outlet.id) if outlet is not None else None
     return state
 
 
@@ -668,8 +672,9 @@ def link_analysed(
                         )
                     )
                 # A second sentence of the article on a claim it has just opened is a report
-                # on that claim, not a claim of its own.
-                _link_reports(
+                # on that claim, not a claim of its own, unless the stance model finds it
+                # unrelated: then it is a claim after all.
+                for st in _link_reports(
                     an,
                     restated,
                     ledger=ledger,
@@ -677,7 +682,17 @@ def link_analysed(
                     index=index,
                     lookup=lookup,
                     report=report,
-                )
+                ):
+                    _open_claim(
+                        an,
+                        st,
+                        ledger=ledger,
+                        session=session,
+                        index=index,
+                        lookup=lookup,
+                        table=table,
+                        report=report,
+                    )
                 ledger.mark_processed(session, art.id)
             report.articles += 1
             if progress:
@@ -870,29 +885,20 @@ def _link_reports(
 def _restates(
     an: Analysed, st: Statement, opened: Sequence[_Match], *, config: Config
 ) -> _Match | None:
-    """The claim opened earlier in this article that ``st`` restates (a paraphrase, cosine
-    at least ``MEMBER_SIMILARITY``), as a match, or None."""
-    from claimledger.link.linker import DEFAULT_WEIGHTS, accepts, content_words, score_pair
+    """The claim opened earlier in this article that ``st`` restates, as a match, or None.
 
+    One article makes several points on one subject, all near each other: only a
+    paraphrase (cosine at least ``MEMBER_SIMILARITY`` and the linking threshold) of a
+    claim it has just opened is a restatement of that claim.
+    """
     raw = an.vectors.get(st.id)
     if raw is None or not opened:
         return None
+    bar = max(MEMBER_SIMILARITY, config.link.threshold)
     best: tuple[float, _Match] | None = None
     for m in opened:
         cos = float(_vec(raw) @ _vec(an.vectors[m.statement.id]))
-        # One article makes several points on one subject, all near each other: only a
-        # paraphrase of a claim it has just opened is a restatement of that claim.
-        if cos < MEMBER_SIMILARITY or (best is not None and cos <= best[0]):
-            continue
-        pair = score_pair(
-            cos,
-            entities=frozenset(),
-            candidate_entities=frozenset(),
-            weights=DEFAULT_WEIGHTS,
-            words=content_words(_proposition(st.content_text)),
-            candidate_words=content_words(_proposition(m.statement.content_text)),
-        )
-        if accepts(pair, threshold=config.link.threshold):
+        if cos >= bar and (best is None or cos > best[0]):
             best = (cos, m)
     if best is None:
         return None
@@ -904,16 +910,25 @@ def _restates(
 # other cue the content is an object ("described *the warnings as hysteria*", "accused
 # *Ostrela of a violation*"), a proposition only with its subject and verb.
 _CLAUSE_CUE = re.compile(
-    r"\b(?:say|says|said|saying|tell|tells|told|add|adds|added|state|states|stated|"
-    r"according|claim|claims|claimed|announce|announces|announced|warn|warns|warned|"
-    r"insist|insists|insisted|deny|denies|denied|confirm|confirms|confirmed|report|reports|"
-    r"reported|believe|believes|believed|think|thinks|thought|argue|argues|argued|note|"
-    r"notes|noted|explain|explains|explained|write|writes|wrote|suggest|suggests|suggested|"
-    r"predict|predicts|predicted|promise|promises|promised|admit|admits|admitted|allege|"
-    r"alleges|alleged|assert|asserts|asserted|stress|stresses|stressed|repeat|repeats|"
-    r"repeated|reply|replies|replied|acknowledge|acknowledges|acknowledged)\b",
+    r"\b(?:say|said|tell|told|add|state|accord|claim|announc|warn|insist|den[iy]|confirm|"
+    r"report|believ|think|thought|argu|not[ei]|explain|writ|wrote|suggest|predict|promis|"
+    r"admit|alleg|assert|stress|repeat|repl|acknowledg|declar|reiterat|emphasi[sz]|maintain|"
+    r"contend|conced|conclud|estimat|expect|recall)\w*",
     re.IGNORECASE,
 )
+
+
+# Words before a cue's verb: "have in the past *described*", "has *issued* an amber warning".
+_CUE_LEAD = frozenset(
+    """have has had is are was were be been being will would shall could may might also again
+    repeatedly later earlier then still now in the past on at for of a an it its they he she
+    previously already publicly""".split()
+)
+
+
+def _cue_verb(cue: str) -> str:
+    """The verb of a cue: its first word that is not an auxiliary, adverb or function word."""
+    return next((w for w in cue.split() if w.casefold() not in _CUE_LEAD), "")
 
 
 def _claim_body(text: str, st: Statement) -> str:
@@ -938,7 +953,7 @@ def _claim_body(text: str, st: Statement) -> str:
     if (
         q1 <= c0
         and c0 - q1 <= 3
-        and not _CLAUSE_CUE.search(st.cue_text or "")
+        and not _CLAUSE_CUE.match(_cue_verb(st.cue_text or ""))
         and not body.lower().startswith(("that ", "whether ", "if "))
     ):
         start = q0

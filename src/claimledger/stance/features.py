@@ -337,7 +337,7 @@ def negated_claim_word(claim: str, text: str) -> bool:
     confirm the shelling" doubts, it does not deny).
     """
     claim_words = _common_words(claim)
-    claim_toks = [w.lower() for w in _WORD_RE.findall(claim or "")]
+    claim_toks = [w.lower() for w in _WORD_RE.findall(_NT_RE.sub(" not", claim or ""))]
     if not claim_words or any(_is_negation(t) for t in claim_toks):
         return False
     words = [w.lower() for w in _WORD_RE.findall(_NT_RE.sub(" not", text or ""))]
@@ -345,6 +345,8 @@ def negated_claim_word(claim: str, text: str) -> bool:
         if not _is_negation(w):
             continue
         after = words[i + 1 : i + 1 + NEGATION_WINDOW]
+        if after[:1] in (["only"], ["just"], ["merely"]):
+            continue  # "not only shelled Lerin, it hit Hollin too" affirms
         head = next(
             (
                 t

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from claimledger.errors import Code, ConfigError
 from claimledger.records import Claim, Status, StatusEvent, hash_id
-from claimledger.verify.evidence import Evidence, as_utc, is_retraction
+from claimledger.verify.evidence import Evidence, as_utc, is_apology_only, is_retraction
 from claimledger.verify.independence import (
     Affiliations,
     Independence,
@@ -117,10 +117,14 @@ def is_claimant_retraction(ev: Evidence, decision: Independence, claim: Claim) -
     the claimant side: a claimant-side speaker, or an outlet's own sentence
     that names the claimant ("The ministry withdrew its statement"). A claim that
     is itself a correction ("the information published on 6 March was not
-    confirmed") is not withdrawn by the correction repeated, nor is any claim by a
-    report that agrees with it.
+    confirmed") is not withdrawn by the correction repeated. The stance is asked
+    only of an apology ("regretted the error"): a withdrawal restates what it
+    withdraws and reads as agreeing with it, but an apology that agrees with a
+    claim withdraws nothing of it.
     """
-    if not ev.retracts or ev.role == "assertion" or ev.stance == "supports":
+    if not ev.retracts or ev.role == "assertion":
+        return False
+    if ev.stance == "supports" and is_apology_only(ev.text):
         return False
     if is_retraction(claim.text):
         return False

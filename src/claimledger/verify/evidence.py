@@ -10,6 +10,7 @@ such a statement as a retraction when its speaker is on the claimant side.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -100,14 +101,23 @@ _RETRACTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:was|were|had\s+been|has\s+been|been|is)\s+(?:issued|published|posted|released|"
         r"made|sent|distributed)\s+(?:in\s+error|by\s+mistake|erroneously|mistakenly)\b",
         r"\b(?:issued|published|posted|released)\s+(?:in\s+error|by\s+mistake)\b",
-        r"\bregret(?:s|ted|ting)?\s+(?:the|its|our|their|this)\s+(?:error|mistake|inaccuracy)\b",
         r"\bno\s+longer\s+stands?\s+by\b",
         r"\b(?:does|do|did)\s+not\s+stand\s+by\b",
+    )
+)
+# Owning up to an error without withdrawing anything by name ("regretted the error"): read
+# as a retraction, but an apology that agrees with a claim withdraws nothing of it.
+_APOLOGY_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\bregret(?:s|ted|ting)?\s+(?:the|its|our|their|this)\s+(?:error|mistake|inaccuracy)\b",
         r"\bwe\s+were\s+wrong\b",
         r"\bapologi[sz](?:ed|es|ing)?\s+for\s+(?:the|its|an?|our|their)\s+(?:erroneous|incorrect|"
         r"false|inaccurate|mistaken)\b",
     )
 )
+_WITHDRAWAL_PATTERNS = _RETRACTION_PATTERNS
+_RETRACTION_PATTERNS = _WITHDRAWAL_PATTERNS + _APOLOGY_PATTERNS
 # A cue preceded by a negation ("did not retract", "refused to withdraw") is no retraction.
 _NEGATION = re.compile(
     r"(?:\bnot|\bnever|n't|\bno\s+plans?\s+to|\brefus(?:ed|es|ing)\s+to|\bdeclin(?:ed|es|ing)\s+to|"
@@ -129,9 +139,19 @@ def is_retraction(text: str) -> bool:
     Returns:
         True when a non-negated retraction cue is present.
     """
+    return _matches(text, _RETRACTION_PATTERNS)
+
+
+def is_apology_only(text: str) -> bool:
+    """Tell whether ``text`` owns up to an error ("regretted the error") without
+    withdrawing anything by name ("withdrew its statement")."""
+    return _matches(text, _APOLOGY_PATTERNS) and not _matches(text, _WITHDRAWAL_PATTERNS)
+
+
+def _matches(text: str, patterns: Sequence[re.Pattern[str]]) -> bool:
     if not text:
         return False
-    for pattern in _RETRACTION_PATTERNS:
+    for pattern in patterns:
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             if not _NEGATION.search(before):

@@ -10,6 +10,7 @@ the actor table.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Protocol
 
@@ -58,7 +59,9 @@ def claim_parties(
     first carried the claim adds the states it names (and their offices): "The
     unmanned aircraft crossed the river", under "Air defences down *Ostrelan*
     drone", is about Ostrela. Only states: a headline naming a monitor or a wire
-    ("Monitors find no evidence ...") does not make it a side.
+    ("Monitors find no evidence ...") does not make it a side. Headline names are
+    looked up exactly (``resolver.lookup`` when it has one; without it the headline
+    is not read), never created.
 
     Args:
         claim: The claim.
@@ -70,12 +73,16 @@ def claim_parties(
         Actor ids of the parties, possibly empty.
     """
     on = as_utc(claim.first_seen).date() if claim.first_seen is not None else None
-    found = _named(claim.text, resolver, on)
-    found |= {
-        a
-        for a in _named(headline, resolver, on)
-        if a.type == "state" or "/" in a.id  # a state, or an office of one ("russia/mod")
-    }
+    found = _named(claim.text, resolver.resolve, on)
+    lookup = getattr(resolver, "lookup", None)
+    if headline and lookup is not None:
+        # Exact names only (a Title Case headline is one long capitalised run, and
+        # "Minister Warns" must not become a person), and only states or their offices.
+        found |= {
+            a
+            for a in _named(headline, lambda name, on=None: lookup(name), on)
+            if a.type == "state" or "/" in a.id
+        }
     ids = {a.id for a in found}
     return frozenset(
         actor_id
@@ -86,14 +93,14 @@ def claim_parties(
     )
 
 
-def _named(text: str, resolver: ActorResolver, on: date | None) -> set[Actor]:
-    """Actors named by the runs of capitalised words of ``text``."""
+def _named(text: str, resolve: Callable[..., Actor | None], on: date | None) -> set[Actor]:
+    """Actors named by the runs of capitalised words of ``text``, longest phrase first."""
     found: set[Actor] = set()
     for run in _capitalised_runs(text):
         start = 0
         while start < len(run):
             for size in range(min(_MAX_WINDOW, len(run) - start), 0, -1):
-                actor = resolver.resolve(" ".join(run[start : start + size]), on=on)
+                actor = resolve(" ".join(run[start : start + size]), on=on)
                 if actor is not None:
                     found.add(actor)
                     start += size
