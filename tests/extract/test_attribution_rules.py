@@ -125,6 +125,12 @@ def test_colon_speaker_lines(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+def test_a_dateline_in_capitals_is_no_speaker(nlp: Any) -> None:
+    text = "WASHINGTON: The Senate passed the bill on Friday after a long debate.\n"
+    assert colon_attributions(nlp(text)) == []
+
+
+@pytest.mark.slow
 def test_colon_needs_a_name_and_a_sentence(nlp: Any) -> None:
     # a common noun before the colon, and a name with a two-word remainder
     text = "The result: a close race in the state.\nPence: no comment.\n"

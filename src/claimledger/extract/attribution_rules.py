@@ -215,6 +215,10 @@ def colon_attributions(
             if doc[i].is_alpha
         ):
             continue
+        if source.isupper() and all(
+            doc[i].ent_type_ in ("GPE", "LOC") for i in range(*src) if doc[i].is_alpha
+        ):
+            continue  # "WASHINGTON: The Senate passed ...": a dateline, not a speaker
         out.append((con, cue, src))
     return out
 

@@ -49,9 +49,11 @@ EVIDENCE_THRESHOLD = 0.3
 # Unattributed sentences shorter than this many words are not considered.
 _MIN_WORDS = 6
 _SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
-# "TARSK, 4 March (VNA) — ", "MOSCOW (Reuters) - ": a dateline is not part of a claim.
+# "TARSK, 4 March (VNA) — ", "MOSCOW (Reuters) - ": a dateline is not part of a claim, and
+# its place says which country a story is from. Not "US-backed forces ..." (no dash and
+# space after the place) nor "UK, French and German leaders ...".
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'-]{2,40}(?:,[^()\n—–-]{1,30})?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+"
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*(?:,[^()\n—–-]{1,30})?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+"
 )
 _ATTR_HINT = re.compile(r"\b(said|says|told|according to|stated|claimed|announced|added)\b", re.I)
 
@@ -154,18 +156,11 @@ def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in spans)
 
 
-# The place of a dateline of the shape ``_DATELINE`` matches: "TARSK, 4 March (VNA) — ",
-# "MOSCOW (Reuters) - " (not "US-backed forces ..." nor "UK, French and German leaders").
-_DATELINE_PLACE = re.compile(
-    r"^\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,[^()\n—–-]{1,30})?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+"
-)
-
-
 def _home_state(article: Article, actors: Any) -> str | None:
     """The country an article reports from: its dateline's ("TARSK, 4 March (CNA) —" when
     Tarsk stands for Varnia), else its outlet's state (state media); None if neither."""
-    m = _DATELINE_PLACE.match(article.text)
-    state = actors.place_state(m.group(1)) if m else None
+    m = _DATELINE.match(article.text.lstrip())
+    state = actors.place_state(m.group("place")) if m else None
     if state is None:
         outlet = actors.outlet_actor(article.outlet) if article.outlet else None
         state = actors.home_state(outlet.id) if outlet is not None else None
