@@ -185,6 +185,38 @@ def test_watchlist(ledger: Ledger) -> None:
     assert ledger.watchlist("ana") == []
 
 
+def test_changes_since_follow_when_events_were_recorded_not_their_dates(
+    ledger: Ledger,
+) -> None:
+    from datetime import timedelta
+
+    with ledger.session() as s:
+        ledger.put_claim(s, Claim(id="c7", text="x", first_seen=T0), vector=None, entities=[])
+
+    def event(eid: str, at: datetime, new: str) -> StatusEvent:
+        return StatusEvent(eid, "c7", at, None, new, ("R",), (), "p/1")  # type: ignore[arg-type]
+
+    first = event("e1", T0, "unverified")
+    with ledger.session() as s:
+        ledger.replace_history(s, "c7", [first])
+    seen = datetime.now(UTC) + timedelta(seconds=1)
+    assert ledger.changes_since("c7", seen) == []
+    # Recomputed unchanged after the visit: still nothing new.
+    with ledger.session() as s:
+        ledger.replace_history(s, "c7", [first])
+    assert ledger.changes_since("c7", seen) == []
+    # An archived report, dated a year before the visit, changes the claim after it.
+    import time
+
+    time.sleep(1.1)
+    late = event("e2", T0 + timedelta(days=1), "refuted")
+    with ledger.session() as s:
+        ledger.replace_history(s, "c7", [first, late])
+    assert late.at < seen
+    assert ledger.changes_since("c7", seen) == [late]
+    assert ledger.changes_since("c7", None) == [first, late]
+
+
 def test_migrations_match_models(ledger: Ledger) -> None:
     """Regression: a model change without a migration would leave columns missing."""
     from alembic.autogenerate import compare_metadata

@@ -355,8 +355,8 @@ def page_router() -> APIRouter:
         }
         rows = []
         for cid, seen in watched:
-            history = state.ledger.history(cid)
-            changes = [e for e in history if seen is None or e.at > seen]
+            # Recorded since the user looked, whatever the evidence's date.
+            changes = state.ledger.changes_since(cid, seen)
             rows.append({"view": views.get(cid), "id": cid, "seen": seen, "changes": changes})
         response = render(request, "watchlist.html", {"rows": rows})
         if watched:

@@ -140,18 +140,19 @@ def _claim_detail(ledger: Ledger, config: Config, claim_id: str) -> dict[str, An
 
 
 def _history(ledger: Ledger, claim_id: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": e.id,
-            "at": e.at.isoformat(),
-            "old": e.old,
-            "new": e.new,
-            "reasons": list(e.reasons),
-            "evidence": list(e.evidence_ids),
-            "policy_version": e.policy_version,
-        }
-        for e in ledger.history(claim_id)
-    ]
+    return [_event_json(e) for e in ledger.history(claim_id)]
+
+
+def _event_json(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(),
+        "old": e.old,
+        "new": e.new,
+        "reasons": list(e.reasons),
+        "evidence": list(e.evidence_ids),
+        "policy_version": e.policy_version,
+    }
 
 
 def _watch_rows(state: AppState, user: str) -> list[dict[str, Any]]:
@@ -164,11 +165,8 @@ def _watch_rows(state: AppState, user: str) -> list[dict[str, Any]]:
     }
     rows = []
     for cid, seen in watched:
-        changes = [
-            h
-            for h in _history(state.ledger, cid)
-            if seen is None or datetime.fromisoformat(h["at"]) > seen
-        ]
+        # Recorded since the user looked, whatever the evidence's date.
+        changes = [_event_json(e) for e in state.ledger.changes_since(cid, seen)]
         rows.append(
             {
                 "claim": views.get(cid),

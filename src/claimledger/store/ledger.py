@@ -858,11 +858,16 @@ class Ledger:
         yields the same events with the same ids, so existing ids are kept and
         only genuinely new events are reported (for alerts).
         """
-        old = set(
-            session.scalars(select(StatusEventRow.id).where(StatusEventRow.claim_id == claim_id))
+        old: dict[str, datetime | None] = dict(
+            session.execute(
+                select(StatusEventRow.id, StatusEventRow.recorded_at).where(
+                    StatusEventRow.claim_id == claim_id
+                )
+            ).all()
         )
         session.execute(delete(StatusEventRow).where(StatusEventRow.claim_id == claim_id))
         session.flush()
+        now = _now()
         for seq, e in enumerate(events):
             session.add(
                 StatusEventRow(
@@ -875,6 +880,8 @@ class Ledger:
                     reasons=list(e.reasons),
                     evidence_ids=list(e.evidence_ids),
                     policy_version=e.policy_version,
+                    # An event recomputed unchanged keeps the time it was first recorded.
+                    recorded_at=old.get(e.id) or (e.at if e.id in old else now),
                 )
             )
         session.flush()
@@ -898,6 +905,22 @@ class Ledger:
                 .order_by(StatusEventRow.seq)
             )
             return [_event(r) for r in s.scalars(q)]
+
+    def changes_since(self, claim_id: str, seen: datetime | None) -> list[StatusEvent]:
+        """A claim's status events the ledger recorded after ``seen`` (all when None).
+
+        Recorded, not dated: an archived article ingested after ``seen`` changes the
+        claim then, though its events carry the article's earlier date.
+        """
+        with self.session() as s:
+            q = (
+                select(StatusEventRow)
+                .where(StatusEventRow.claim_id == claim_id)
+                .order_by(StatusEventRow.seq)
+            )
+            return [
+                _event(r) for r in s.scalars(q) if seen is None or (r.recorded_at or r.at) > seen
+            ]
 
     def recent_events(self, *, tracked_only: bool = True, limit: int = 100) -> list[StatusEvent]:
         with self.session() as s:

@@ -190,6 +190,9 @@ class StatusEventRow(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     evidence_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     policy_version: Mapped[str] = mapped_column(String(60))
+    # When the ledger first held this event (``at`` is its evidence's date); NULL for
+    # events stored before migration 0002, read as ``at``.
+    recorded_at: Mapped[datetime | None] = mapped_column(UTC_TS, nullable=True)
     __table_args__ = (UniqueConstraint("claim_id", "seq"),)
 
 
