@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from claimledger.config import load_config
-from claimledger.errors import IngestError
+from claimledger.errors import Code, IngestError
 from claimledger.ingest.fetch import FetchOptions, check_url, fetch
 from claimledger.pipeline.watch import poll_once
 from claimledger.store.ledger import Ledger
@@ -93,6 +93,22 @@ LOCAL = FetchOptions(
     user_agent="claimledger-test/1",
     allow_private_addresses=True,
 )
+
+
+def test_a_name_that_resolves_privately_at_connection_time_is_refused(
+    site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from claimledger.ingest import fetch as fetch_module
+
+    # DNS rebinding: the name check saw a public address, the connection went to loopback.
+    monkeypatch.setattr(fetch_module, "check_url", lambda url, allow_private: None)
+    with pytest.raises(IngestError) as err:
+        fetch(f"{site}/ua", options=replace(LOCAL, allow_private_addresses=False))
+    assert err.value.code == Code.E111 and "127.0.0.1" in str(err.value)
+    # Allowed private addresses (a local archive server) are fetched as before.
+    assert fetch(f"{site}/ua", options=LOCAL).content == b"claimledger-test/1"
 
 
 def test_user_agent_is_sent(site: str) -> None:

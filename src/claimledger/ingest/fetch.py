@@ -3,6 +3,12 @@
 Only http and https; by default no private, loopback or link-local addresses
 (a ledger fed with untrusted feed links must not become a way to reach the
 internal network); capped size, redirects and time; a clear user agent.
+
+The address is checked twice: when the name is resolved before the request
+(``check_url``), and on the connection the request actually went out on, before
+any of the body is read. A name that resolves to a public address for the check
+and to a private one for the connection (DNS rebinding) is refused then; the
+request has reached that address, but nothing it returns is read or stored.
 """
 
 from __future__ import annotations
@@ -75,6 +81,24 @@ def check_url(url: str, *, allow_private: bool) -> None:
             raise IngestError(Code.E111, url, reason=f"address {addr} is private or loopback")
 
 
+def _check_peer(resp: httpx.Response, url: str) -> None:
+    """Refuse a response whose connection went to a non-public address."""
+    stream = resp.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not peer:
+        return  # the transport does not say (not a socket): the name check stands
+    try:
+        addr = ipaddress.ip_address(peer[0])
+    except ValueError:
+        return
+    if not addr.is_global:
+        raise IngestError(
+            Code.E111,
+            url,
+            reason=f"connected to {addr}, private or loopback (the name resolved differently)",
+        )
+
+
 def fetch(url: str, *, options: FetchOptions) -> Fetched:
     """GET ``url`` within the limits of ``options``, following redirects by hand.
 
@@ -91,6 +115,8 @@ def fetch(url: str, *, options: FetchOptions) -> Fetched:
             check_url(current, allow_private=options.allow_private_addresses)
             try:
                 with client.stream("GET", current) as resp:
+                    if not options.allow_private_addresses:
+                        _check_peer(resp, url)
                     if resp.is_redirect:
                         location = resp.headers.get("location")
                         if not location:
