@@ -8,6 +8,7 @@ is Varnia's state agency.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -152,3 +153,26 @@ def test_a_capitalised_opening_word_is_no_dateline(table: ActorTable) -> None:
         assert _home_state(_article(text, "Continental News Agency"), table) is None, text
     dated = "TARSK, 10 March (CNA) — Forces advanced, the Defence Ministry said."
     assert _home_state(_article(dated, "Continental News Agency"), table) == "varnia"
+
+
+def test_actors_stored_by_another_process_reach_the_ledger_table(
+    sqlite_ledger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    from claimledger.config import load_config
+    from claimledger.pipeline.process import ledger_actors
+    from claimledger.records import Actor
+
+    config = load_config(environ={}, user_file=Path("/nonexistent"))
+    table = ledger_actors(sqlite_ledger, config)
+    assert table.get("auto:newcomer") is None
+    reads = []
+    original = type(sqlite_ledger).actors
+    monkeypatch.setattr(
+        type(sqlite_ledger), "actors", lambda self: reads.append(1) or original(self)
+    )
+    assert ledger_actors(sqlite_ledger, config) is table and reads == []  # nothing new: no read
+    sqlite_ledger.upsert_actors([Actor(id="auto:newcomer", name="Newcomer", type="person")])
+    assert ledger_actors(sqlite_ledger, config).get("auto:newcomer") is not None
+    assert reads == [1]

@@ -121,13 +121,21 @@ def ledger_actors(ledger: Ledger, config: Config) -> Any:
         path = config.extract.actors_file
         table = ActorTable.load(Path(path) if path else None)
         _LEDGER_TABLES[key] = table
-    for actor in ledger.actors():
-        if table.get(actor.id) is None:
-            table.add(actor)
+        _ACTORS_READ.pop(key, None)
+    # Stored actors are only ever added (a known id is never replaced in the table), so
+    # an unchanged count means nothing new: every view need not read them all again.
+    stored = ledger.count("actors")
+    if _ACTORS_READ.get(key) != stored:
+        for actor in ledger.actors():
+            if table.get(actor.id) is None:
+                table.add(actor)
+        _ACTORS_READ[key] = stored
     return table
 
 
 _LEDGER_TABLES: dict[tuple[str, str], Any] = {}
+# Stored actors counted when each table last read them, by the same key.
+_ACTORS_READ: dict[tuple[str, str], int] = {}
 
 
 def load_actors(*, ledger: Ledger, config: Config) -> int:
