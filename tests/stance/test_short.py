@@ -127,3 +127,21 @@ def test_statement_stance_text_keeps_the_cue() -> None:
         cue_text="Asked on Wednesday",
     )
     assert statement_stance_text(asked).startswith("Asked on Wednesday whether")
+
+
+def test_a_relayed_sentence_is_its_own_stance_text() -> None:
+    sentence = "Ostrela had denied from the start that it had flown any drone near the border."
+    relayed = Statement(
+        id="s9",
+        article_id="a1",
+        content=(100, 100 + len(sentence)),
+        content_text=sentence,
+        kind="indirect",
+        source=(100, 107),
+        source_text="Ostrela",
+        cue=(108, 118),
+        cue_text="had denied",
+        attributed=True,
+    )
+    # Not "Ostrela had denied Ostrela had denied ...": the sentence already says who denies.
+    assert statement_stance_text(relayed) == sentence

@@ -132,12 +132,18 @@ def statement_stance_text(stmt: Statement) -> str:
     cue = stmt.cue_text or ""
     if not _STANCE_CUE.search(cue):
         return stmt.content_text
-    if stmt.cue is not None and stmt.content[0] <= stmt.cue[0] and stmt.cue[1] <= stmt.content[1]:
+    (c0, c1), cue_at, source_at = stmt.content, stmt.cue, stmt.source
+    whole_sentence = (
+        cue_at is not None
+        and c0 <= cue_at[0]
+        and cue_at[1] <= c1
+        and (source_at is None or c0 <= source_at[0] < c1)
+        and cue in stmt.content_text  # a split quotation spans its cue but leaves it out
+    )
+    if whole_sentence:
         # The content is the whole sentence, its speaker and cue included ("Ostrela had
         # denied from the start that ...", relayed in the outlet's words).
-        if stmt.source is None or stmt.content[0] <= stmt.source[0] < stmt.content[1]:
-            if (stmt.cue_text or "") in stmt.content_text:
-                return stmt.content_text
+        return stmt.content_text
     parts = (stmt.source_text, cue, stmt.content_text)
     return " ".join(p.strip() for p in parts if p and p.strip())
 
