@@ -274,6 +274,19 @@ def test_recompute_reproduces_history(sample: tuple[Ledger, Any]) -> None:
     assert {cid: ledger.history(cid) for cid in ids} == before
 
 
+def test_recompute_in_small_parts_reproduces_history(
+    sample: tuple[Ledger, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimledger.pipeline import process
+
+    ledger, config = sample
+    ids = ledger.all_claim_ids()
+    before = {cid: ledger.history(cid) for cid in ids}
+    monkeypatch.setattr(process, "RECOMPUTE_PART", 7)  # many parts, the last one short
+    assert recompute_all(ledger=ledger, config=config) == len(ids)
+    assert {cid: ledger.history(cid) for cid in ids} == before
+
+
 def test_explain_names_reasons_and_outlets(sample: tuple[Ledger, Any]) -> None:
     ledger, config = sample
     view = max(claim_views(ledger, config=config), key=lambda v: (v["reports"], v["id"]))

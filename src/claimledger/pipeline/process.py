@@ -1107,21 +1107,30 @@ def recompute(
     actors = ledger_actors(ledger, config)
     now = now or ledger_now(ledger)
     fresh: list[Any] = []
-    evidence = claim_evidence(ledger, claim_ids)
-    claims = [ledger.get_claim(cid) for cid in claim_ids]
-    headlines = claim_headlines(ledger, claims)
-    for cid, claim in zip(claim_ids, claims, strict=True):
-        parties = claim_parties(
-            claim, resolver=actors, affiliations=actors, headline=headlines.get(cid, "")
-        )
-        events = replay(
-            claim, evidence[cid], policy=policy, affiliations=actors, now=now, parties=parties
-        )
-        with ledger.session() as session:
-            ledger.lock_linking(session)  # concurrent writers may recompute the same claim
-            fresh.extend(ledger.replace_history(session, cid, events))
-            session.execute(update(ClaimRow).where(ClaimRow.id == cid).values(dirty=False))
+    # In parts: the evidence and headline queries name every claim id of a part in one
+    # IN-list, and a recompute of every claim of a large ledger must not build one of
+    # millions (nor hold all its evidence at once).
+    for at in range(0, len(claim_ids), RECOMPUTE_PART):
+        part = claim_ids[at : at + RECOMPUTE_PART]
+        evidence = claim_evidence(ledger, part)
+        claims = [ledger.get_claim(cid) for cid in part]
+        headlines = claim_headlines(ledger, claims)
+        for cid, claim in zip(part, claims, strict=True):
+            parties = claim_parties(
+                claim, resolver=actors, affiliations=actors, headline=headlines.get(cid, "")
+            )
+            events = replay(
+                claim, evidence[cid], policy=policy, affiliations=actors, now=now, parties=parties
+            )
+            with ledger.session() as session:
+                ledger.lock_linking(session)  # concurrent writers may recompute the same claim
+                fresh.extend(ledger.replace_history(session, cid, events))
+                session.execute(update(ClaimRow).where(ClaimRow.id == cid).values(dirty=False))
     return fresh
+
+
+# Claims recomputed per part (see ``recompute``).
+RECOMPUTE_PART = 500
 
 
 def recompute_dirty(*, ledger: Ledger, config: Config) -> list[Any]:
