@@ -60,6 +60,8 @@ def _said(text: str, content: str, source: str) -> Attribution:
         # An independent wire: the dateline says which country the story is from.
         ("Continental News Agency", "TARSK, 10 March (CNA) — ", "varnia/defence-ministry"),
         ("Continental News Agency", "BELMORA, 10 March (CNA) — ", "ostrela/defence-ministry"),
+        # A place the table does not know, with its country after the comma.
+        ("The Cardon Observer", "KASEL REGION, Varnia — ", "varnia/defence-ministry"),
         # Neither: "the Defence Ministry" stays an actor of its own.
         ("Continental News Agency", "", None),
     ],

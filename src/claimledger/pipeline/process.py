@@ -53,7 +53,8 @@ _SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 # its place says which country a story is from. Not "US-backed forces ..." (no dash and
 # space after the place) nor "UK, French and German leaders ...".
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*(?:,[^()\n—–-]{1,30})?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+"
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40}?)\s*(?:,(?P<rest>[^()\n—–-]{1,30}))?\s*(?:\([^)]{1,40}\))?"
+    r"\s*[—–-]+\s+"
 )
 _ATTR_HINT = re.compile(r"\b(said|says|told|according to|stated|claimed|announced|added)\b", re.I)
 
@@ -166,9 +167,15 @@ def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
 
 def _home_state(article: Article, actors: Any) -> str | None:
     """The country an article reports from: its dateline's ("TARSK, 4 March (CNA) —" when
-    Tarsk stands for Varnia), else its outlet's state (state media); None if neither."""
+    Tarsk stands for Varnia, "KASEL REGION, Varnia —"), else its outlet's state (state
+    media); None if neither."""
     m = _DATELINE.match(article.text.lstrip())
-    state = actors.place_state(m.group("place")) if m else None
+    state = None
+    if m:
+        # "TARSK, 4 March", or a place and its country: "KASEL REGION, Varnia"
+        state = actors.place_state(m.group("place")) or (
+            actors.place_state(m.group("rest").strip()) if m.group("rest") else None
+        )
     if state is None:
         outlet = actors.outlet_actor(article.outlet) if article.outlet else None
         state = actors.home_state(outlet.id) if outlet is not None else None
