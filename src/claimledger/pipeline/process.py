@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -631,15 +631,17 @@ def link_analysed(
                 matched, unmatched = _match_statements(
                     an, index=index, lookup=lookup, config=config
                 )
-                rejected = _link_reports(
+                # The article's writes share one session, index and report.
+                link = partial(
+                    _link_reports,
                     an,
-                    matched,
                     ledger=ledger,
                     session=session,
                     index=index,
                     lookup=lookup,
                     report=report,
                 )
+                rejected = link(matched)
                 unmatched += rejected
                 # Article context: the claims this article relays reach its other sentences.
                 gone = {st.id for st in rejected}
@@ -647,62 +649,25 @@ def link_analysed(
                 tried = {(m.statement.id, m.claim_id) for m in matched if m.statement.id in gone}
                 context = _context_matches(an, unmatched, relayed, session=session, tried=tried)
                 if context:
-                    dropped = _link_reports(
-                        an,
-                        context,
-                        ledger=ledger,
-                        session=session,
-                        index=index,
-                        lookup=lookup,
-                        report=report,
-                    )
+                    dropped = link(context)
                     linked = {m.statement.id for m in context} - {st.id for st in dropped}
                     unmatched = [st for st in unmatched if st.id not in linked]
-                opened: list[_Match] = []
-                restated: list[_Match] = []
-                for st in sorted(unmatched, key=lambda x: (x.content[0], x.id)):
-                    if (
-                        st.checkworthiness or 0.0
-                    ) < config.checkworthy.threshold and st.id not in an.headline:
-                        continue
-                    again = _restates(an, st, opened, config=config)
-                    if again is not None:
-                        restated.append(again)
-                        continue
-                    opened.append(
-                        _open_claim(
-                            an,
-                            st,
-                            ledger=ledger,
-                            session=session,
-                            index=index,
-                            lookup=lookup,
-                            table=table,
-                            report=report,
-                        )
-                    )
-                # A second sentence of the article on a claim it has just opened is a report
-                # on that claim, not a claim of its own, unless the stance model finds it
-                # unrelated: then it is a claim after all.
-                for st in _link_reports(
+                _open_claims(
                     an,
-                    restated,
-                    ledger=ledger,
-                    session=session,
-                    index=index,
-                    lookup=lookup,
-                    report=report,
-                ):
-                    _open_claim(
+                    unmatched,
+                    config=config,
+                    link=link,
+                    open_claim=partial(
+                        _open_claim,
                         an,
-                        st,
                         ledger=ledger,
                         session=session,
                         index=index,
                         lookup=lookup,
                         table=table,
                         report=report,
-                    )
+                    ),
+                )
                 ledger.mark_processed(session, art.id)
             report.articles += 1
             if progress:
@@ -890,6 +855,35 @@ def _link_reports(
                 index.add(np.asarray([member], dtype=np.int64), _vec(raw).reshape(1, -1))
                 lookup.put(member, cand)
     return unrelated
+
+
+def _open_claims(
+    an: Analysed,
+    statements: Sequence[Statement],
+    *,
+    config: Config,
+    link: Callable[[list[_Match]], list[Statement]],
+    open_claim: Callable[[Statement], _Match],
+) -> None:
+    """Open claims for the article's unlinked check-worthy (or headline) statements.
+
+    In reading order; a later sentence that restates a claim the article has just
+    opened (``_restates``) is a report on that claim, not a claim of its own, unless
+    the stance model finds it unrelated: then it is a claim after all.
+    """
+    opened: list[_Match] = []
+    restated: list[_Match] = []
+    for st in sorted(statements, key=lambda x: (x.content[0], x.id)):
+        worthy = (st.checkworthiness or 0.0) >= config.checkworthy.threshold
+        if not worthy and st.id not in an.headline:
+            continue
+        again = _restates(an, st, opened, config=config)
+        if again is not None:
+            restated.append(again)
+        else:
+            opened.append(open_claim(st))
+    for st in link(restated):
+        open_claim(st)
 
 
 def _restates(
