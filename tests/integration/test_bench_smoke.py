@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_run_quick_writes_results_and_table(tmp_path: Path) -> None:
+def test_run_quick_writes_results_and_table(tmp_path: Path, datasets: Path) -> None:
     docs = tmp_path / "performance.md"
     docs.write_text(
         "# Performance\n\nProse stays.\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\nMore prose.\n"
@@ -28,6 +28,8 @@ def test_run_quick_writes_results_and_table(tmp_path: Path) -> None:
         **os.environ,
         "CLAIMLEDGER_CONFIG": "/nonexistent",
         "CLAIMLEDGER_BENCH_TMP": str(tmp_path),
+        # The stance benchmark reads FNC-1 pairs.
+        "CLAIMLEDGER_DATASETS": str(datasets),
     }
     res = subprocess.run(
         [
