@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from claimledger.cli.render import Format, emit, err_console
+from claimledger.cli.render import Format, emit, emit_explain, err_console
 from claimledger.config import Config, load_config, resolve_db_url
 from claimledger.errors import ClaimledgerError, Code, ConfigError
 from claimledger.records import IngestReport
@@ -263,7 +263,7 @@ def claims(
         emit(
             rows,
             fmt=fmt,
-            columns=["id", "status", "claimant", "first_seen", "reports", "reasons", "text"],
+            columns=["id", "status", "first_seen", "reports", "claimant", "text", "reasons"],
             title="claims",
         )
     else:
@@ -279,7 +279,7 @@ def explain(
     from claimledger.pipeline.views import explain_claim
 
     state = _state(ctx)
-    print(explain_claim(state.ledger, claim_id, config=state.config))
+    emit_explain(explain_claim(state.ledger, claim_id, config=state.config))
 
 
 @app.command()

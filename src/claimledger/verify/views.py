@@ -106,7 +106,8 @@ def explain_text(
     if claim.claimant_actor_id:
         claimant += f" [{claim.claimant_actor_id}]"
     lines = [
-        f"Claim {claim.id}: {_clip(claim.text, 200)}",
+        # The claim is the one text a reader must see whole; evidence quotes are clipped.
+        f"Claim {claim.id}: {' '.join(claim.text.split())}",
         f"Claimant: {claimant}; first seen {_iso(claim.first_seen) or 'unknown'}",
     ]
     if claim.resolution_date is not None:
