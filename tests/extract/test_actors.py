@@ -498,3 +498,162 @@ def test_appositive_with_a_role_read_as_a_name_finds_the_known_person(
 ) -> None:
     person = next(a for a in table.actors() if a.type == "person" and len(a.name.split()) == 2)
     assert _id(table, f"ministry's spokesman, {person.name}") == person.id
+
+
+# ----------------------------------------------------------------------------- sides in real conflicts
+
+
+def test_union_state_is_one_side(table: ActorTable) -> None:
+    # Russia and Belarus in the Union State (in force 26 Jan 2000): one side, with their
+    # officials and state media
+    assert table.affiliated("belarus", "russia", on=DAY)
+    assert table.affiliated("belta", "tass", on=DAY)
+    assert table.affiliated("alexander-lukashenko", "russia/defence-ministry", on=DAY)
+    assert not table.affiliated("belarus", "russia", on=date(1999, 12, 1))
+    assert _id(table, "the Union State") == "union-state"
+
+
+def test_dnr_lnr_speak_on_russias_side_before_and_after_annexation(table: ActorTable) -> None:
+    for entity in ("dpr", "lpr"):
+        assert table.affiliated(entity, "russia", on=date(2022, 2, 1))  # backed by
+        assert table.affiliated(entity, "russia", on=date(2023, 1, 1))  # annexed
+        assert not table.affiliated(entity, "russia", on=date(2013, 1, 1))  # not yet
+        assert not table.affiliated(entity, "ukraine", on=DAY)
+    assert _id(table, "DPR leader Denis Pushilin") == "denis-pushilin"
+    assert table.affiliated("denis-pushilin", "russia", on=DAY)
+    assert table.affiliated("leonid-pasechnik", "ria-novosti", on=DAY)
+
+
+def test_nato_members_are_not_one_side(table: ActorTable) -> None:
+    assert not table.affiliated("usa", "uk", on=DAY)
+    assert not table.affiliated("poland", "germany", on=DAY)
+    assert not table.affiliated("antony-blinken", "liz-truss", on=DAY)
+
+
+def test_nato_speaks_for_each_member_but_not_for_ukraine(table: ActorTable) -> None:
+    # the decision of docs/actors.md: an alliance's word is not independent of its members'
+    assert _id(table, "NATO Secretary General Jens Stoltenberg") == "jens-stoltenberg"
+    assert table.affiliated("jens-stoltenberg", "usa", on=DAY)
+    assert table.affiliated("jens-stoltenberg", "uk/defence-ministry", on=DAY)
+    assert not table.affiliated("jens-stoltenberg", "ukraine", on=DAY)
+    assert not table.affiliated("jens-stoltenberg", "russia", on=DAY)
+    assert table.home_state("nato") is None  # a bloc has no home state
+
+
+def test_bloc_membership_is_dated(table: ActorTable) -> None:
+    assert not table.affiliated("nato", "finland", on=date(2023, 4, 3))
+    assert table.affiliated("nato", "finland", on=date(2023, 4, 4))
+    assert table.affiliated("eu", "uk", on=date(2019, 1, 1))
+    assert not table.affiliated("eu", "uk", on=date(2021, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("agency", "state"),
+    [
+        ("belta", "belarus"),
+        ("tass", "russia"),
+        ("ria-novosti", "russia"),
+        ("rt", "russia"),
+        ("ukrinform", "ukraine"),
+        ("tanjug", "serbia"),
+        ("zvezda", "russia"),
+    ],
+)
+def test_state_agency_is_its_state(table: ActorTable, agency: str, state: str) -> None:
+    assert table.affiliated(agency, state, on=DAY)
+    assert table.home_state(agency) == state
+
+
+def test_dated_affiliations_follow_office(table: ActorTable) -> None:
+    # a minister who left office no longer speaks for the state
+    assert table.affiliated("sergei-shoigu", "russia/defence-ministry", on=DAY)
+    assert not table.affiliated("ben-wallace", "uk", on=date(2024, 5, 1))
+    assert table.affiliated("ben-wallace", "uk", on=DAY)
+    # one holder of an office after another
+    assert _id(table, "the Russian defence minister", on=date(2024, 6, 1)) == "andrei-belousov"
+    assert _id(table, "the Russian defence minister", on=DAY) == "sergei-shoigu"
+    # Wagner fought for Russia until its mutiny against the defence ministry in June 2023
+    assert table.affiliated("wagner", "russia", on=date(2022, 10, 1))
+    assert not table.affiliated("wagner", "russia", on=date(2023, 6, 24))
+
+
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [
+        ("Moscow", "russia"),
+        ("the Kremlin", "russia"),
+        ("Kyiv", "ukraine"),
+        ("Minsk", "belarus"),
+        ("Washington", "usa"),
+        ("Warsaw", "poland"),
+        ("Russian officials", "russia"),
+        ("a senior Ukrainian military official", "ukraine"),
+        ("Ukrainian military", "ukraine"),
+        ("a senior White House official", "usa"),
+        ("two senior administration officials", "usa"),
+        ("U.S. intelligence", "usa"),
+        ("Belarusian Defence Ministry", "belarus"),
+        ("pro-Russian separatists", "russia"),
+        ("separatist leaders in eastern Ukraine", "russia"),
+        ("Pieskow", "russia"),
+        ("Aleksander Lukashenko", "belarus"),
+    ],
+)
+def test_unknown_speakers_by_rule_reach_their_state(
+    table: ActorTable, name: str, state: str
+) -> None:
+    actor = table.resolve(name, on=DAY)
+    assert actor is not None and state in table.side(actor.id, on=DAY)
+
+
+def test_rule_sponsored_group(table: ActorTable) -> None:
+    made = table.resolve("the Kremlin-backed administration in Kherson", on=DAY)
+    assert made is not None and made.id.startswith(CREATED_PREFIX)
+    assert table.affiliated(made.id, "russia", on=DAY)
+    assert _id(table, "Moscow-installed authorities") == "russia/occupation-authorities"
+    armed = table.resolve("pro-Russian militants in Transnistria", on=DAY)
+    assert armed is not None and table.affiliated(armed.id, "russia", on=DAY)
+    # sympathisers are not a side; an unknown sponsor gives nothing
+    assert table.resolve("pro-Russian bloggers", on=DAY) is None
+    assert table.resolve("Acme-backed fighters", on=DAY) is None
+
+
+def test_rule_source_document(table: ActorTable) -> None:
+    assert _id(table, "a publicly disclosed report by British intelligence") == "uk/intelligence"
+    assert _id(table, "a U.S. spy report") == "usa/intelligence"
+    assert _id(table, "The Kremlin summary of the call") == "russia"
+    assert _id(table, "the report") is None
+
+
+def test_rule_state_body(table: ActorTable) -> None:
+    treasury = table.resolve("the U.S. Treasury", on=DAY)
+    assert treasury is not None and treasury.id == "usa/treasury"
+    assert _id(table, "Ukraine's eastern military command") == "ukraine/eastern-military-command"
+    assert _id(table, "the Russian Embassy in Washington") == "russia/embassy"
+    # a listed outlet or a title is not a body of the state
+    assert _id(table, "Russia's Interfax news agency") == "interfax"
+    assert _id(table, "Russian Defence Minister Sergei Shoigu") == "sergei-shoigu"
+    assert table.resolve("the Russian Orthodox Church", on=DAY) is None
+
+
+def test_rule_outlet_descriptor(table: ActorTable) -> None:
+    assert _id(table, "the Reuters agency") == "reuters"
+    assert _id(table, "the Tanjug agency") == "tanjug"
+
+
+def test_rule_coordination(table: ActorTable) -> None:
+    assert _id(table, "Russian and Belarusian troops") == "union-state"
+    assert _id(table, "US President Joe Biden and State Department officials") == "usa"
+    assert _id(table, "the US and its allies") == "usa"
+    assert _id(table, "NATO and the United States") == "nato"  # NATO speaks for the US
+    # different sides name nobody; NATO's tie to the US does not make its chief American
+    assert _id(table, "Kyiv and its Western allies") is None
+    assert _id(table, "Stoltenberg and Biden") is None
+
+
+def test_rule_bloc_office(table: ActorTable) -> None:
+    assert _id(table, "Western intelligence") == "west/intelligence"
+    for member in ("usa", "uk", "poland"):
+        assert table.affiliated("west/intelligence", member, on=DAY)
+    assert not table.affiliated("west/intelligence", "ukraine", on=DAY)
+    assert _id(table, "Western officials") == "west"

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
 from verify_factories import FakeAffiliations, assertion, ev
 
+from claimledger.extract.actors import ActorTable
 from claimledger.verify.evidence import Evidence
 from claimledger.verify.independence import (
     Affiliations,
@@ -125,3 +131,107 @@ def test_source_keys_and_labels() -> None:
 def test_claimant_origins_come_from_assertions() -> None:
     items = [assertion(), assertion("l2", origin="o-b"), ev("r", origin="o-c")]
     assert claimant_origins(items) == frozenset({"o-assert", "o-b"})
+
+
+# ----------------------------------------------------------------------------- the built-in table
+# The same rules over the real actor table: who speaks for whom in the Russia-Ukraine war.
+
+WHEN = datetime(2022, 2, 16, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def actors() -> ActorTable:
+    return ActorTable.load()
+
+
+def real(claimant: str, speaker: str, actors: ActorTable, *, when: datetime = WHEN) -> Independence:
+    item = ev("r", origin="o2", speaker=speaker, speaker_actor=speaker, when=when)
+    return independent(
+        item, claimant_actor_id=claimant, claimant_origin_ids=ORIGINS, affiliations=actors
+    )
+
+
+def test_union_state_partner_is_not_independent(actors: ActorTable) -> None:
+    # a Belarusian claim (exercises end, troops go home) confirmed by Moscow is one side's word
+    assert real("belarus/defence-ministry", "russia/defence-ministry", actors).reason == (
+        "SPEAKER_AFFILIATED(russia/defence-ministry~belarus/defence-ministry)"
+    )
+    assert not real("alexander-lukashenko", "dmitry-peskov", actors).independent
+    own = ev("t", origin="o2", outlet="TASS", outlet_actor="tass", when=WHEN)
+    result = independent(
+        own, claimant_actor_id="belarus", claimant_origin_ids=ORIGINS, affiliations=actors
+    )
+    assert result.reason == "OUTLET_AFFILIATED(tass~belarus)"
+
+
+def test_dnr_lnr_confirming_russia_is_not_independent(actors: ActorTable) -> None:
+    assert not real("russia/defence-ministry", "denis-pushilin", actors).independent
+    assert not real("russia", "lpr", actors, when=datetime(2023, 3, 1, tzinfo=UTC)).independent
+
+
+def test_nato_members_confirm_each_other_independently(actors: ActorTable) -> None:
+    assert real("usa", "uk/defence-ministry", actors).independent
+    assert real("antony-blinken", "liz-truss", actors).independent
+
+
+def test_nato_chief_is_not_independent_of_members_but_is_of_ukraine(actors: ActorTable) -> None:
+    assert not real("usa", "jens-stoltenberg", actors).independent
+    assert real("ukraine/defence-ministry", "jens-stoltenberg", actors).independent
+    assert real("russia", "jens-stoltenberg", actors).independent
+
+
+def test_state_agency_reporting_is_its_states_word(actors: ActorTable) -> None:
+    own = ev("b", origin="o2", outlet="BelTA", outlet_actor="belta", when=WHEN)
+    result = independent(
+        own,
+        claimant_actor_id="alexander-lukashenko",
+        claimant_origin_ids=ORIGINS,
+        affiliations=actors,
+    )
+    assert result.reason == "OUTLET_AFFILIATED(belta~alexander-lukashenko)"
+    ukrinform = ev("u", origin="o2", outlet="Ukrinform", outlet_actor="ukrinform", when=WHEN)
+    assert independent(
+        ukrinform, claimant_actor_id="russia", claimant_origin_ids=ORIGINS, affiliations=actors
+    ).independent
+
+
+def test_dated_affiliation_decides_independence(actors: ActorTable) -> None:
+    # Wagner before and after its June 2023 mutiny; a UK defence secretary in and out of office
+    assert not real("russia/defence-ministry", "wagner", actors).independent
+    after = datetime(2023, 7, 1, tzinfo=UTC)
+    assert real("russia/defence-ministry", "wagner", actors, when=after).independent
+    assert not real("uk", "ben-wallace", actors).independent
+    assert real("uk", "ben-wallace", actors, when=datetime(2024, 5, 1, tzinfo=UTC)).independent
+
+
+# The development split of the real-news gold: every reaction whose speaker is named stands on
+# the side the gold gives it (a state, or no state for outlets, analysts and media).
+_GOLD = Path(__file__).resolve().parents[2] / "src/claimledger/eval/gold/ukraine_news.yaml"
+
+
+def _gold_reactions() -> list[tuple[str, str, str, date]]:
+    gold = yaml.safe_load(_GOLD.read_text(encoding="utf-8"))
+    published = {a["file"]: date.fromisoformat(a["published"][:10]) for a in gold["articles"]}
+    return [
+        (claim["id"], reaction["speaker"], reaction["side"], published[reaction["file"]])
+        for claim in gold["claims"]
+        if claim["split"] == "dev"
+        for reaction in claim.get("reactions", [])
+        if not reaction["speaker"].startswith("outlet")
+    ]
+
+
+@pytest.mark.parametrize(("claim", "speaker", "side", "on"), _gold_reactions())
+def test_dev_gold_speakers_stand_on_their_side(
+    actors: ActorTable, claim: str, speaker: str, side: str, on: date
+) -> None:
+    actor = actors.resolve_or_create(speaker, on=on)
+    states = {
+        a
+        for a in actors.side(actor.id, on=on)
+        if (found := actors.get(a)) is not None and found.type == "state"
+    }
+    if actors.get(side) is not None:
+        assert side in states, (claim, speaker, actor.id)
+    else:
+        assert not states, (claim, speaker, actor.id)

@@ -169,6 +169,9 @@ OFFICES: dict[str, tuple[str, tuple[str, ...]]] = {
             "security service",
             "security services",
             "spy agency",
+            "spy agencies",
+            "spy",
+            "spies",
         ),
     ),
     "security-council": ("Security Council", ("security council", "national security council")),
@@ -299,6 +302,80 @@ _ORG_WORDS = frozenset(
 )
 _DOMAIN = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/:?#].*)?$", re.IGNORECASE)
 
+# ----------------------------------------------------------------------------- side rules
+# Rules for speakers the table does not list, by id (docs/actors.md, "Side rules"); each has a
+# test named after it in tests/extract/test_actors.py.
+SIDE_RULES: dict[str, str] = {
+    "sponsored-group": "'<actor>-backed/-installed ... <group>' and 'pro-<actor> <armed or "
+    "ruling group>' speak on that actor's side",
+    "source-document": "a report, statement or assessment 'by <actor>' or '<actor>'s report' is "
+    "that actor's word",
+    "state-body": "a state (or its demonym) before a capitalised government body ('U.S. "
+    "Treasury', 'Ukraine's eastern military command') is an office of that state",
+    "outlet-descriptor": "a known outlet before 'agency', 'channel', 'newspaper' ... is the outlet",
+    "coordination": "'A and B' is the side both stand on when they stand on one ('Russian and "
+    "Belarusian troops' -> the Union State); otherwise nobody",
+    "bloc-office": "offices of a bloc named by its adjective ('Western intelligence') belong "
+    "to the bloc",
+}
+
+#: Role of a bloc's affiliation with a member state: the bloc speaks for the member (its word
+#: is not independent of the member's), while the members stay independent of one another.
+SPEAKS_FOR_MEMBER = "speaks for member"
+
+# "Moscow-installed authorities", "Kremlin-backed separatists", "US government-backed ..."
+_SPONSORED = re.compile(
+    r"^(?:(?:a|an|the|some|several|other|two|three|local|senior|top)\s+)*"
+    r"(?P<by>[\w.'’]+(?:\s[\w.'’]+)?)-(?:backed|installed|appointed|sponsored|controlled|"
+    r"supported|funded|run|led)\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_PRO = re.compile(
+    r"^(?:(?:a|an|the|some|several|other|local)\s+)*pro-(?P<by>[\w.'’]+)\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+# Groups that a "pro-<actor>" label puts on the actor's side: armed or ruling groups only
+# ("pro-Russian separatists"), not sympathisers ("pro-Russian bloggers").
+_PRO_GROUPS = frozenset(
+    """separatist separatists rebel rebels militant militants militia militias forces fighters
+    authorities authority officials administration administrations leaders leader government
+    troops""".split()
+)
+_DOCUMENT_NOUNS = (
+    r"report|reports|findings|assessment|assessments|statement|statements|summary|readout|"
+    r"document|documents|analysis|update|updates|communique|communiqué|memo|bulletin|briefing|"
+    r"estimate|estimates|figures|data|intelligence update|note|release|press release"
+)
+# "a publicly disclosed report by British intelligence", "according to a statement from the FSB"
+_DOC_BY = re.compile(
+    rf"^(?:[\w.'’-]+\s+){{0,4}}?(?:{_DOCUMENT_NOUNS})\s+(?:by|from|of|issued by|released by|"
+    rf"published by)\s+(?P<who>\S.*)$",
+    re.IGNORECASE,
+)
+# "a U.S. spy report", "Kremlin summary of the call", "US intelligence findings in December"
+_DOC_AFTER = re.compile(
+    rf"^(?P<who>.+?)(?:['’]s?)?\s+(?:{_DOCUMENT_NOUNS})(?:\s+(?:of|on|in|from|about|released|"
+    rf"published|issued|dated)\b.*)?$",
+    re.IGNORECASE,
+)
+# Head nouns of government bodies: "<state> ... <head>" is an office of the state (state-body).
+_GOVERNMENT_HEADS = frozenset(
+    """ministry department agency administration office service services command bureau
+    directorate inspectorate treasury guard police prosecutor prosecutors embassy consulate
+    mission council court headquarters garrison fleet""".split()
+)
+# Words after a known outlet that only say what it is: "Reuters agency", "the TASS news agency".
+# Title words that name a person, never part of a body's name.
+_TITLE_ONLY = frozenset(
+    """president minister ministers premier chancellor spokesman spokeswoman spokesperson
+    official officials ambassador envoy commander general secretary chief head leader
+    governor mayor adviser aide""".split()
+)
+_OUTLET_DESCRIPTORS = frozenset(
+    """agency news newspaper daily paper portal website site channel tv television broadcaster
+    radio outlet wire service magazine""".split()
+)
+
 
 def canonical_title(title: str) -> str:
     """Return the canonical form of a title ("Defense Secretary" -> "defence minister")."""
@@ -411,6 +488,34 @@ def _tokens(text: str) -> list[_Token]:
         if norm:
             out.append(_Token(orig, norm, bool(_POSSESSIVE.search(orig))))
     return out
+
+
+def _document_sources(text: str) -> list[str]:
+    """Who may have issued a document named as the speaker, most likely first (source-document).
+
+    "a report by British intelligence" -> "British intelligence"; "a U.S. spy report" ->
+    "a U.S. spy"; "Kremlin summary of the call" -> "the call", then "Kremlin".
+    """
+    found: list[str] = []
+    for pattern in (_DOC_BY, _DOC_AFTER):
+        m = pattern.match(text)
+        if m is not None:
+            who = _clean(m.group("who"))
+            if normalise(who) and who != text:
+                found.append(who)
+    return found
+
+
+def _conjuncts(text: str) -> list[str] | None:
+    """The parts of "A and B" (or "A & B"), or None when ``text`` is no coordination."""
+    parts = [_clean(p) for p in re.split(r"\s+(?:and|&)\s+", text)]
+    if len(parts) < 2 or not all(parts):
+        return None
+    return parts
+
+
+def _slug(text: str) -> str:
+    return "-".join(normalise(text).split())
 
 
 # ----------------------------------------------------------------------------- the table
@@ -580,11 +685,33 @@ class ActorTable:
         return None
 
     def home_state(self, actor_id: str) -> str | None:
-        """The state an actor belongs to (itself when a state), or None when it has none."""
-        for aid in sorted(self.side(actor_id)):
-            actor = self._actors.get(aid)
-            if actor is not None and actor.type == "state":
-                return aid
+        """The state an actor belongs to (itself when a state), or None when it has none.
+
+        The nearest state up its affiliations; a bloc's ties to its members do not
+        count (NATO has no home state), nor does a tie that reaches two states at the
+        same distance.
+        """
+        level, seen = [actor_id], {actor_id}
+        while level:
+            states = set()
+            for aid in level:
+                actor = self._actors.get(aid)
+                if actor is not None and actor.type == "state":
+                    states.add(aid)
+            if states:
+                return states.pop() if len(states) == 1 else None
+            nxt: list[str] = []
+            for aid in level:
+                actor = self._actors.get(aid)
+                if actor is None:
+                    parents = [aid.rsplit("/", 1)[0]] if "/" in aid else []
+                else:
+                    parents = [a.parent for a in actor.affiliations if a.role != SPEAKS_FOR_MEMBER]
+                for parent in parents:
+                    if parent not in seen:
+                        seen.add(parent)
+                        nxt.append(parent)
+            level = nxt
         return None
 
     def place_state(self, place: str) -> str | None:
@@ -640,10 +767,20 @@ class ActorTable:
         hit = self._lookup(key, text) or self._created_alias.get(key)
         if hit is not None:
             return self._actors[hit]
+        sponsored = self._sponsored(text)
+        if sponsored is not None:
+            return sponsored
+        inner = _document_sources(text)
+        if inner:
+            return next((a for a in (self.resolve(w, on=on) for w in inner) if a), None)
         parts = [p for p in (_clean(p) for p in text.split(",")) if p]
         if len(parts) > 1:
             return self._resolve_appositive(parts, on=on)
-        return self._from_parse(self._parse(_tokens(text)), on=on)
+        conjuncts = _conjuncts(text)
+        if conjuncts is not None:
+            return self._resolve_coordination(conjuncts, on=on)
+        tokens = _tokens(text)
+        return self._state_body(tokens) or self._from_parse(self._parse(tokens), on=on)
 
     def resolve_or_create(
         self, name: str, *, context: str | None = None, on: date | None = None
@@ -739,7 +876,8 @@ class ActorTable:
     def _office(self, parent: str, slug: str) -> str | None:
         """Return the id of office ``slug`` of ``parent``, deriving it when not listed."""
         owner = self._actors.get(parent)
-        if owner is None or owner.type != "state":
+        # a state's office, or a bloc's named by its adjective ("Western intelligence")
+        if owner is None or (owner.type != "state" and parent not in self._adjective):
             return None
         office_id = f"{parent}/{slug}"
         if office_id not in self._actors:
@@ -829,6 +967,11 @@ class ActorTable:
         if ref is not None and title is not None and set(title.split()) & _MEDIA_TITLES:
             if self._actors[ref].type != "media":
                 return None  # "a Russian journalist" does not speak for Russia
+        if ref is not None and title is None and parse.name:
+            if self._actors[ref].type == "media" and all(
+                t.norm in _OUTLET_DESCRIPTORS for t in parse.name
+            ):
+                return self._actors[ref]  # outlet-descriptor: "Reuters agency"
         if parse.name:
             known, person = self._name_part(parse.name)
             if known is not None:
@@ -851,6 +994,153 @@ class ActorTable:
             if holder is not None:
                 return holder
         return self._actors[ref]
+
+    def _state_body(self, tokens: list[_Token]) -> Actor | None:
+        """A government body named after its state (state-body): "U.S. Treasury", "Ukraine's
+        eastern military command", "the Russian Embassy in Washington".
+
+        A state, its demonym or its capital, then words up to a preposition or the end,
+        the last a government head noun; an office phrase gives that office.
+        """
+        i = 0
+        while i < len(tokens) and tokens[i].norm in _DETERMINERS:
+            i += 1
+        state: str | None = None
+        for end in range(min(len(tokens), i + 3), i, -1):
+            key = " ".join(t.norm for t in tokens[i:end])
+            hit = self._state_of(key)
+            if hit is not None and self._actors[hit].type == "state":
+                state, i = hit, end
+                break
+        if state is None:
+            return None
+        words: list[_Token] = []
+        for token in tokens[i:]:
+            if token.norm in _PREPOSITIONS:
+                break
+            words.append(token)
+        if not words or words[-1].norm not in _GOVERNMENT_HEADS:
+            return None
+        if any(t.norm in _TITLE_ONLY for t in words):
+            return None  # "Russian Defence Minister's office" is the minister's
+        for end in range(len(words), 0, -1):
+            if " ".join(t.norm for t in words[:end]) in self._alias:
+                return None  # a listed name: "Russia's Interfax news agency" is Interfax
+        body = " ".join(t.norm for t in words)
+        slug = self._office_phrases.get(body)
+        if slug is not None:
+            office = self._office(state, slug)
+            return self._actors[office] if office is not None else None
+        label = " ".join(t.orig for t in words).strip(" ,;:'\"")
+        owner = self._actors[state]
+        actor = Actor(
+            id=f"{state}/{_slug(body)}",
+            name=f"{self._adjective.get(state, owner.name)} {label}",
+            type="organisation",
+            affiliations=(Affiliation(parent=state, role="government body"),),
+        )
+        return self._register_created(actor)
+
+    def _sponsored(self, text: str) -> Actor | None:
+        """A group a known actor backs, installs or runs, on that actor's side (sponsored-group).
+
+        "Moscow-installed authorities", "the Kremlin-backed administration in Kherson",
+        "pro-Russian separatists"; "pro-<actor>" only for armed or ruling groups.
+        """
+        m = _SPONSORED.match(text)
+        pro = m is None
+        if m is None:
+            m = _PRO.match(text)
+        if m is None:
+            return None
+        rest = m.group("rest")
+        if pro:
+            head = [w for w in re.split(r"\s+(?:in|of|from|at|near)\s+", rest)[0].split() if w]
+            if not head or normalise(head[-1]) not in _PRO_GROUPS:
+                return None
+        by = m.group("by")
+        sponsor = None
+        for candidate in (by, *reversed(by.split())):
+            sponsor = self._lookup(normalise(candidate), candidate)
+            if sponsor is not None:
+                break
+        if sponsor is None:
+            return None
+        name = _clean(text[m.start("by") :])
+        verb = "aligned with" if pro else re.sub(r".*-", "", name.split()[len(by.split()) - 1])
+        role = verb if pro else f"{verb.casefold()} by"
+        actor = Actor(
+            id=_created_id(name),
+            name=name,
+            type="organisation",
+            affiliations=(Affiliation(parent=sponsor, role=role),),
+        )
+        return self._register_created(actor)
+
+    def _ancestry(self, actor_id: str, on: date | None) -> dict[str, int]:
+        """Distances from ``actor_id`` up its active affiliations, blocs' ties to members aside."""
+        found = {actor_id: 0}
+        level = [actor_id]
+        while level:
+            nxt: list[str] = []
+            for aid in level:
+                actor = self._actors.get(aid)
+                if actor is None:
+                    parents = [aid.rsplit("/", 1)[0]] if "/" in aid else []
+                else:
+                    parents = [
+                        a.parent
+                        for a in actor.affiliations
+                        if _active(a, on) and a.role != SPEAKS_FOR_MEMBER
+                    ]
+                for parent in parents:
+                    if parent not in found:
+                        found[parent] = found[aid] + 1
+                        nxt.append(parent)
+            level = nxt
+        return found
+
+    def _resolve_coordination(self, parts: list[str], *, on: date | None) -> Actor | None:
+        """ "A and B": the nearest actor both stand with, or None (coordination).
+
+        A bare adjective shares the noun of the last part: "Russian and Belarusian
+        troops" is "Russian troops" and "Belarusian troops", whose common side is
+        the Union State. Parties on different sides ("Kyiv and its Western allies")
+        name nobody; a bloc's ties to its members do not join them ("Stoltenberg and
+        Biden" is not the United States).
+        """
+        last = parts[-1].split()
+        if len(last) > 1 and normalise(last[0]) in self._demonym:
+            parts = [
+                f"{p} {' '.join(last[1:])}" if normalise(p) in self._demonym else p
+                for p in parts[:-1]
+            ] + [parts[-1]]
+        actors = [self.resolve(p, on=on) for p in parts]
+        # "the US and its allies": a part that names nobody but the others' own partners
+        # adds no side of its own
+        kept = [
+            (p, a)
+            for p, a in zip(parts, actors, strict=True)
+            if a is not None or normalise(p).split()[0] not in ("its", "their", "his", "her")
+        ]
+        if any(a is None for _, a in kept) or not kept:
+            # not two speakers: "the US official and other sources" is read as one phrase
+            return self._from_parse(self._parse(_tokens(" and ".join(parts))), on=on)
+        ids = list(dict.fromkeys(a.id for _, a in kept if a is not None))
+        if len(ids) == 1:
+            return self._actors[ids[0]]
+        for candidate in ids:
+            # "NATO and the US": NATO speaks for the US, so the phrase is NATO's side
+            whole = self.side(candidate, on=on)
+            if all(other in whole for other in ids):
+                return self._actors[candidate]
+        trees = [self._ancestry(i, on) for i in ids]
+        common = set(trees[0]).intersection(*trees[1:])
+        common = {c for c in common if c in self._actors}
+        if not common:
+            return None
+        best = min(common, key=lambda c: (sum(tree[c] for tree in trees), c))
+        return self._actors[best]
 
     def _holder(self, ref: str, title: str, on: date) -> Actor | None:
         """The single person holding office ``title`` of ``ref`` on ``on``, if any."""
