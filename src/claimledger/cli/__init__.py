@@ -522,6 +522,48 @@ def eval_linking(
     print(format_linking_report(evaluate_linking(chosen)))
 
 
+@eval_app.command("ledger")
+def eval_ledger(
+    ctx: typer.Context,
+    articles: Annotated[
+        Path, typer.Option("--articles", help="Folder of the gold's article files.")
+    ],
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Gold YAML (default: the packaged real-news gold)."),
+    ] = None,
+    split: Annotated[str, typer.Option(help="dev, test or all.")] = "dev",
+    db: Annotated[
+        str | None, typer.Option("--db", help="An empty store to build in (default: temporary).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Claims found, merged, reactions linked, statuses and not-claims against a real-news gold."""
+    from claimledger.eval.ledger import (
+        DEFAULT_GOLD,
+        evaluate_ledger,
+        format_ledger_report,
+        report_json,
+    )
+
+    if split not in ("dev", "test", "all") or fmt not in ("text", "json"):
+        raise ConfigError(
+            Code.E402, "eval ledger", reason="--split is dev, test or all; --format text or json"
+        )
+    state = _state(ctx)
+    report = evaluate_ledger(
+        gold or DEFAULT_GOLD,
+        articles,
+        split=split,  # type: ignore[arg-type]
+        config=state.config,
+        db_url=resolve_db_url(db, state.config) if db else None,
+    )
+    if fmt == "json":
+        print(json.dumps(report_json(report), indent=2))
+    else:
+        print(format_ledger_report(report))
+
+
 def _summary(report: IngestReport) -> dict[str, int]:
     """Counts of an ingest or batch run, for the table printed at its end."""
     return {
