@@ -657,3 +657,11 @@ def test_rule_bloc_office(table: ActorTable) -> None:
         assert table.affiliated("west/intelligence", member, on=DAY)
     assert not table.affiliated("west/intelligence", "ukraine", on=DAY)
     assert _id(table, "Western officials") == "west"
+
+
+def test_trailing_circumstance_is_not_part_of_the_name(table: ActorTable) -> None:
+    name = "Russian Foreign Ministry spokeswoman Maria Zakharova in a statement"
+    assert _id(table, name) == "maria-zakharova"
+    assert _id(table, "US officials familiar with the matter") == "usa"
+    # a phrase that only mentions a state is not the state speaking
+    assert _id(table, "nothing in our prior attempts to influence Russia") is None

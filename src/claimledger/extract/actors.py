@@ -770,9 +770,10 @@ class ActorTable:
         sponsored = self._sponsored(text)
         if sponsored is not None:
             return sponsored
-        inner = _document_sources(text)
-        if inner:
-            return next((a for a in (self.resolve(w, on=on) for w in inner) if a), None)
+        for inner in _document_sources(text):
+            found = self.resolve(inner, on=on)
+            if found is not None:
+                return found
         parts = [p for p in (_clean(p) for p in text.split(",")) if p]
         if len(parts) > 1:
             return self._resolve_appositive(parts, on=on)
@@ -972,6 +973,13 @@ class ActorTable:
                 t.norm in _OUTLET_DESCRIPTORS for t in parse.name
             ):
                 return self._actors[ref]  # outlet-descriptor: "Reuters agency"
+        name = parse.name
+        for k in range(1, len(name) - 1):
+            # a trailing circumstance is not part of the name: "... Maria Zakharova in a
+            # statement", "... Peskov on Telegram"
+            if name[k].norm in _PREPOSITIONS and not name[k + 1].orig[:1].isupper():
+                parse = replace(parse, name=name[:k])
+                break
         if parse.name:
             known, person = self._name_part(parse.name)
             if known is not None:
