@@ -43,6 +43,7 @@ demo: setup
 	$(BIN)/claimledger --db $(DEMO_DB) init
 	$(BIN)/claimledger --db $(DEMO_DB) ingest $(SAMPLE)/corpus
 	$(BIN)/claimledger --db $(DEMO_DB) claims
+	@$(BIN)/claimledger --db $(DEMO_DB) next-steps --port $(PORT)
 	$(BIN)/claimledger --db $(DEMO_DB) serve --dev --port $(PORT)
 
 lint: setup

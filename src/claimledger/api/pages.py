@@ -434,4 +434,43 @@ def page_router() -> APIRouter:
         response.delete_cookie(SESSION_COOKIE)
         return response
 
+    # Addresses a newcomer guesses lead to the page they meant (docs/api.md), query kept.
+    @router.get("/claims")
+    @router.get("/claim")
+    @router.get("/ledger")
+    @router.get("/dashboard")
+    @router.get("/index.html")
+    def guessed_ledger(request: Request) -> Response:
+        return _moved(request, "/")
+
+    @router.get("/claim/{claim_id}")
+    def guessed_claim(request: Request, claim_id: ClaimId) -> Response:
+        return _moved(request, f"/claims/{claim_id}")
+
+    @router.get("/article/{article_id}")
+    def guessed_article(request: Request, article_id: ClaimId) -> Response:
+        return _moved(request, f"/articles/{article_id}")
+
+    @router.get("/actor")
+    def guessed_actors(request: Request) -> Response:
+        return _moved(request, "/actors")
+
+    @router.get("/actor/{actor_id:path}")
+    def guessed_actor(
+        request: Request, actor_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_./:~-]{1,120}$")]
+    ) -> Response:
+        return _moved(request, f"/actors/{actor_id}")
+
+    @router.get("/articles")
+    @router.get("/article")
+    def guessed_articles(request: Request) -> Response:
+        # The dashboard has no list of articles: the API's list is the page meant.
+        return _moved(request, "/api/articles")
+
     return router
+
+
+def _moved(request: Request, path: str) -> Response:
+    """A redirect to ``path`` (always on this site) with the request's query string."""
+    query = request.url.query
+    return RedirectResponse(f"{path}?{query}" if query else path, status_code=307)

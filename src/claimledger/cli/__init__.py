@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from claimledger.cli.order import NewcomerOrder
 from claimledger.cli.render import Format, emit, emit_explain, err_console
 from claimledger.config import Config, load_config, resolve_db_url
 from claimledger.errors import ClaimledgerError, Code, ConfigError
@@ -25,10 +27,11 @@ from claimledger.store.ledger import Ledger
 
 app = typer.Typer(
     name="claimledger",
+    cls=NewcomerOrder,
     help=(
         "A claim ledger for news: who claimed what, when, and what later reports say about it.\n\n"
-        "Start with `claimledger ingest FILES...`, then `claimledger claims` and "
-        "`claimledger explain CLAIM_ID`; `claimledger serve` opens the dashboard."
+        "Start with `claimledger init` and `claimledger ingest FILES...`, then `claimledger claims` "
+        "and `claimledger explain CLAIM_ID`; `claimledger serve` opens the dashboard."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -379,6 +382,32 @@ def serve(
 
     state = _state(ctx)
     run_server(db_url=state.db_url, config=state.config, host=host, port=port, dev=dev)
+
+
+@app.command("next-steps")
+def next_steps(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Dashboard host (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Dashboard port (default 8000).")] = None,
+) -> None:
+    """Print where the dashboard is and three commands to try next, with this ledger's ids."""
+    import shutil
+
+    from claimledger.cli.render import emit_next_steps
+    from claimledger.pipeline.tour import next_steps as find_next_steps
+
+    state = _state(ctx)
+    found = find_next_steps(
+        state.ledger,
+        config=state.config,
+        db=state.db,
+        host=host or state.config.api.host,
+        port=state.config.api.port if port is None else port,
+    )
+    activate = Path(sys.executable).parent / "activate"
+    on_path = shutil.which("claimledger") is not None
+    shown = os.path.relpath(activate) if activate.is_relative_to(Path.cwd()) else str(activate)
+    emit_next_steps(found, activate=None if on_path or not activate.exists() else shown)
 
 
 # -- models without a store -------------------------------------------------------------------

@@ -19,12 +19,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from claimledger.pipeline.tour import NextSteps
 
 # Below this many columns records are stacked, one block each (``docs/cli.md``).
 TABLE_MIN_WIDTH = 120
@@ -275,14 +278,14 @@ def _stacked(
         if n:
             lines.append(_line(""))
         keys = [row[c] for c in columns if field_of(c).kind is Kind.key and row[c]]
-        if not keys and title:
+        if not keys and title and len(cells) == 1:
             keys = [f"{title}:"]
         wholes = [
             f"{field_of(c).label} {row[c]}"
             for c in columns
             if field_of(c).kind is Kind.whole and row[c]
         ]
-        for i, line in enumerate(_wrap("  ".join([*keys, *wholes]), width=width)):
+        for i, line in enumerate(_pack([*keys, *wholes], width=width)):
             text = _line(line)
             if i == 0 and keys:
                 text.stylize("bold", 0, len(keys[0]))
@@ -301,6 +304,17 @@ def _stacked(
 def _line(text: str) -> Text:
     """A line already wrapped at words: rich must not fold it again."""
     return Text(text, no_wrap=True, overflow="ignore")
+
+
+def _pack(parts: Sequence[str], *, width: int, sep: str = "  ") -> list[str]:
+    """``parts`` on as few lines of ``width`` as they fit, none of them split."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def _wrap(text: str, *, width: int, indent: int = 0, hang: int = 0) -> list[str]:
@@ -337,3 +351,21 @@ def explain_lines(text: str, *, width: int) -> list[str]:
 def emit_explain(text: str) -> None:
     """Print an ``explain`` text wrapped to the terminal."""
     print("\n".join(explain_lines(text, width=terminal_width())))
+
+
+def emit_next_steps(found: NextSteps, *, activate: str | None) -> None:
+    """Print the dashboard address and the commands to try, each whole on its own line.
+
+    Args:
+        found: What ``pipeline.tour.next_steps`` chose.
+        activate: The venv's activate script when ``claimledger`` is not on PATH.
+    """
+    lines = ["", f"Dashboard: {found.dashboard}"]
+    if found.claim_id:
+        lines.append(f"  this claim there: {found.dashboard}claims/{found.claim_id}")
+    lines.append("")
+    where = f" (first `source {activate}`)" if activate else ""
+    lines.append(f"Try next, in another terminal{where}:")
+    for step in found.steps:
+        lines.extend([f"  # {step.purpose}", f"  {step.command}"])
+    print("\n".join(lines))
