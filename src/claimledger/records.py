@@ -49,6 +49,12 @@ class Article:
     byline: str | None = None
     source: str | None = None  # file path or URL it was read from
     origin_id: str | None = None
+    # Where ``published`` came from (docs/reliability.md, "Dates"); estimated unless the
+    # article or the user gave it.
+    date_source: str | None = None
+    date_estimated: bool = False
+    language: str | None = None  # ISO 639-1 code, None when not detected
+    problem: str | None = None  # what went wrong with this item, shown with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +152,7 @@ class Claim:
     resolution_date: date | None = None
     tracked: bool = False  # registered by hand (watchlist)
     first_statement_id: str | None = None
+    problem: str | None = None  # why its evidence or status could not be read in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,5 +199,6 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failures: list[IngestFailure] = field(default_factory=list)
+    not_analysed: list[tuple[str, str]] = field(default_factory=list)  # (article id, language)
     statements: int = 0
     claims: int = 0

@@ -58,6 +58,7 @@ def test_claim_views_have_the_documented_shape(client: TestClient, small: Built)
         "reasons",
         "evidence",
         "reports",
+        "problem",
     }
     assert view["id"] == small.claims["withdrawal"]
     assert view["claimant"] == {
@@ -74,6 +75,7 @@ def test_claim_views_have_the_documented_shape(client: TestClient, small: Built)
         "stance",
         "independent",
         "date",
+        "date_estimated",
     }
 
 

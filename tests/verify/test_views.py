@@ -45,6 +45,7 @@ def test_claim_json_has_the_stable_shape(aff: FakeAffiliations) -> None:
         "reasons",
         "evidence",
         "reports",
+        "problem",
     ]
     assert view["claimant"] == {"name": "Russian Defence Ministry", "actor": "ru-mod"}
     assert view["first_seen"] == "2024-03-01T09:00:00+00:00"
@@ -68,6 +69,7 @@ def test_claim_json_has_the_stable_shape(aff: FakeAffiliations) -> None:
         "stance": "supports",
         "independent": False,
         "date": "2024-03-01T09:00:00+00:00",
+        "date_estimated": False,
     }
     assert evidence[1]["actor"] == "reuters"  # the outlet's own reporting
     assert evidence[2]["actor"] is None  # unresolved speaker

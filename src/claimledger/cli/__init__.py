@@ -216,7 +216,12 @@ def articles(
 
     state = _state(ctx)
     rows = article_rows(state.ledger, outlet=outlet, since=_date(since, "--since"), limit=limit)
-    emit(rows, fmt=fmt, columns=["id", "published", "outlet", "origin", "title"], title="articles")
+    emit(
+        rows,
+        fmt=fmt,
+        columns=["id", "published", "date_note", "outlet", "origin", "title"],
+        title="articles",
+    )
 
 
 @app.command()

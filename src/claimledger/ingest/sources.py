@@ -12,7 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from claimledger.errors import ClaimledgerError, Code, IngestError
+from claimledger.ingest.dates import choose_date
 from claimledger.ingest.dedup import normalize_text
 from claimledger.ingest.fetch import FetchOptions, fetch
 from claimledger.records import Article, IngestFailure, hash_id
@@ -42,10 +43,17 @@ _TEASER_CHARS = 400
 
 @dataclass(frozen=True, slots=True)
 class Defaults:
-    """Values for inputs that lack them (``--published``, ``--outlet``)."""
+    """Values for inputs that lack them (``--published``, ``--outlet``).
+
+    ``estimate`` is the fallback date of the input (a file's modification time, a
+    fetch time), used after the article's own date, ``published`` and the page's
+    metadata, with ``estimate_source`` naming it (``ingest.dates.DATE_SOURCES``).
+    """
 
     published: datetime | None = None
     outlet: str | None = None
+    estimate: datetime | None = None
+    estimate_source: str | None = None
 
 
 def parse_date(value: object, *, item: str) -> datetime | None:
@@ -97,8 +105,14 @@ def make_article(
     outlet: str | None = None,
     published: datetime | None = None,
     byline: str | None = None,
+    defaults: Defaults | None = None,
+    metadata_date: datetime | None = None,
 ) -> Article:
     """Build an article with its content-hash id, validating the text.
+
+    The date is the article's own ``published`` or, failing that, the first of
+    ``defaults.published``, ``metadata_date`` and ``defaults.estimate``
+    (``ingest.dates``); the store falls back to the ingest time.
 
     Raises:
         IngestError: E103 when the text is empty.
@@ -109,15 +123,26 @@ def make_article(
     clean = text.replace("\r\n", "\n").replace("\x00", "").strip()
     if not normalize_text(clean):
         raise IngestError(Code.E103, item)
+    d = defaults or Defaults()
+    date = choose_date(
+        (
+            (published, "article"),
+            (d.published, "given"),
+            (metadata_date, "metadata"),
+            (d.estimate, d.estimate_source or "file"),
+        )
+    )
     return Article(
         id=hash_id(normalize_text(clean).lower(), prefix="a"),
         text=clean,
         title=(title or "").strip() or None,
         url=url or None,
         outlet=(outlet or "").strip() or None,
-        published=published,
+        published=date.published,
         byline=(byline or "").strip() or None,
         source=item,
+        date_source=date.source,
+        date_estimated=date.estimated,
     )
 
 
@@ -167,16 +192,14 @@ def article_from_html(html: str, *, item: str, url: str | None, defaults: Defaul
         meta = {"text": text_only}
     tags = _meta_tags(html)
     text = meta.get("text") or meta.get("raw_text") or ""
-    published = defaults.published
     # The page's own timestamp first: trafilatura's date keeps only the day.
-    for raw in (tags.get("article:published_time"), tags.get("date"), meta.get("date")):
-        if not raw:
-            continue
-        try:
-            published = parse_date(raw, item=item)
-            break
-        except IngestError:
-            log.warning("%s: unreadable date %r in HTML metadata", item, raw)
+    published = _first_date((tags.get("article:published_time"), tags.get("date")), item=item)
+    modified = _first_date(tuple(tags.get(k) for k in _MODIFIED_TAGS), item=item)
+    if published is None:
+        found = _first_date((meta.get("date"),), item=item)
+        # trafilatura falls back to the modification date itself: that is no publication date.
+        if found is not None and (modified is None or found.date() != modified.date()):
+            published = found
     return make_article(
         text,
         item=item,
@@ -188,7 +211,25 @@ def article_from_html(html: str, *, item: str, url: str | None, defaults: Defaul
         or meta.get("hostname"),
         published=published,
         byline=meta.get("author"),
+        defaults=defaults,
+        metadata_date=modified,
     )
+
+
+# Page metadata that dates the page, not the article: a fallback (``metadata``).
+_MODIFIED_TAGS = ("article:modified_time", "og:updated_time", "last-modified", "dcterms.modified")
+
+
+def _first_date(values: tuple[object, ...], *, item: str) -> datetime | None:
+    """The first readable date among ``values`` (unreadable ones are logged and skipped)."""
+    for raw in values:
+        if not raw:
+            continue
+        try:
+            return parse_date(raw, item=item)
+        except IngestError:
+            log.warning("%s: unreadable date %r in metadata", item, raw)
+    return None
 
 
 _META = re.compile(r"<meta\s+[^>]*>", re.IGNORECASE)
@@ -220,11 +261,7 @@ def _text_article(text: str, *, item: str, name: str, defaults: Defaults) -> Art
         elif len(first) < 200 and len(lines) > 1:
             title = first
     return make_article(
-        text,
-        item=item,
-        title=title or name,
-        outlet=defaults.outlet,
-        published=defaults.published,
+        text, item=item, title=title or name, outlet=defaults.outlet, defaults=defaults
     )
 
 
@@ -244,7 +281,7 @@ def article_from_record(record: dict[str, Any], *, item: str, defaults: Defaults
     Raises:
         IngestError: E112 for an unreadable date, E103 for empty text.
     """
-    published = parse_date(record.get("published"), item=item) or defaults.published
+    published = parse_date(record.get("published"), item=item)
     return make_article(
         record["text"],
         item=item,
@@ -253,6 +290,7 @@ def article_from_record(record: dict[str, Any], *, item: str, defaults: Defaults
         outlet=record.get("outlet") or defaults.outlet,
         published=published,
         byline=record.get("byline"),
+        defaults=defaults,
     )
 
 
@@ -313,13 +351,15 @@ def read_warc(
                         raise IngestError(Code.E105, item, size=len(body), limit=max_bytes)
                     html = decode(body, item=item)
                     date_hdr = record.rec_headers.get_header("WARC-Date")
-                    fallback = parse_date(date_hdr, item=item) if date_hdr else None
+                    captured = parse_date(date_hdr, item=item) if date_hdr else None
                     art = article_from_html(
                         html,
                         item=item,
                         url=url,
-                        defaults=Defaults(
-                            published=defaults.published or fallback, outlet=defaults.outlet
+                        defaults=replace(
+                            defaults,
+                            estimate=captured or defaults.estimate,
+                            estimate_source="fetch" if captured else defaults.estimate_source,
                         ),
                     )
                     yield art
@@ -360,6 +400,11 @@ def parse_feed(
         yield IngestFailure(item=item, code="E106", reason=Code.E106.format(reason=reason))
         return
     feed_title = parsed.feed.get("title") if parsed.get("feed") else None
+    feed_date = None
+    if parsed.get("feed"):
+        feed_date = _first_date(
+            (parsed.feed.get("updated"), parsed.feed.get("published")), item=item
+        )
     for n, entry in enumerate(parsed.entries):
         key = str(entry.get("id") or entry.get("link") or f"{item}#{n}")
         if seen is not None and key in seen:
@@ -373,7 +418,7 @@ def parse_feed(
             elif entry.get("summary"):
                 html = entry["summary"]
             text = _html_to_text(html)
-            published = defaults.published
+            published = None
             for field in ("published", "updated"):
                 if entry.get(field):
                     published = parse_date(entry[field], item=sub)
@@ -384,8 +429,17 @@ def parse_feed(
                     decode(page.content, item=link),
                     item=link,
                     url=page.url,
-                    defaults=Defaults(published=published, outlet=defaults.outlet or feed_title),
+                    defaults=replace(
+                        defaults,
+                        outlet=defaults.outlet or feed_title,
+                        estimate=datetime.now(UTC),
+                        estimate_source="fetch",
+                    ),
                 )
+                if published is not None and art.date_source != "article":
+                    art = replace(
+                        art, published=published, date_source="article", date_estimated=False
+                    )
             else:
                 art = make_article(
                     text,
@@ -395,6 +449,8 @@ def parse_feed(
                     outlet=defaults.outlet or feed_title,
                     published=published,
                     byline=entry.get("author"),
+                    defaults=defaults,
+                    metadata_date=feed_date,
                 )
             yield art
         except IngestError as exc:
@@ -447,12 +503,19 @@ def read_file(
     """Articles of one local file, chosen by suffix (and by content for feeds)."""
     item = str(path)
     try:
-        size = path.stat().st_size
+        stat = path.stat()
     except OSError as exc:
         yield IngestFailure(
             item=item, code="E101", reason=Code.E101.format(reason=exc.strerror or str(exc))
         )
         return
+    size = stat.st_size
+    if defaults.estimate is None:
+        defaults = replace(
+            defaults,
+            estimate=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+            estimate_source="file",
+        )
     name = path.name.lower()
     try:
         if name.endswith(tuple(JSONL_SUFFIXES)) or name.endswith(".jsonl.gz"):
@@ -498,6 +561,7 @@ def read_url(
     """An article page or a feed at ``url``."""
     try:
         page = fetch(url, options=options)
+        defaults = replace(defaults, estimate=datetime.now(UTC), estimate_source="fetch")
         ctype = page.content_type.lower()
         if "xml" in ctype or "rss" in ctype or "atom" in ctype or _looks_like_feed(page.content):
             yield from parse_feed(
@@ -509,7 +573,7 @@ def read_url(
             yield article_from_html(html, item=url, url=page.url, defaults=defaults)
         else:
             yield make_article(
-                html, item=url, url=page.url, outlet=defaults.outlet, published=defaults.published
+                html, item=url, url=page.url, outlet=defaults.outlet, defaults=defaults
             )
     except IngestError as exc:
         yield _fail(exc)
@@ -543,7 +607,8 @@ def iter_sources(
                     if f.parent not in manifests:
                         manifests[f.parent] = _manifest(f.parent)
                     meta = manifests[f.parent].get(f.name, {})
-                    local = Defaults(
+                    local = replace(
+                        defaults,
                         published=parse_date(meta.get("published"), item=str(f))
                         or defaults.published,
                         outlet=meta.get("outlet") or defaults.outlet,
@@ -578,8 +643,6 @@ def _known_suffix(path: Path) -> bool:
 
 
 def _with_meta(article: Article, meta: dict[str, str]) -> Article:
-    from dataclasses import replace
-
     return replace(
         article, url=meta.get("url") or article.url, title=meta.get("title") or article.title
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from claimledger.config import DedupConfig
 from claimledger.errors import StoreError
+from claimledger.ingest.dates import stored_date
 from claimledger.ingest.dedup import (
     canonical_url,
     detect_agency,
@@ -97,7 +99,7 @@ def store_articles(
         if not isinstance(item, Article):
             yield item
             continue
-        article = item
+        article = dated(item)
         canon = canonical_url(article.url)
         agency = detect_agency(article.text, article.byline, known=agencies)
         if agency and not article.byline:
@@ -131,6 +133,26 @@ def store_articles(
 
 
 _ATTEMPTS = 3
+
+
+def dated(article: Article, *, now: datetime | None = None) -> Article:
+    """The article with a plausible date: the one it has, or the ingest time, flagged as estimated.
+
+    The last step of the fallback order of ``ingest.dates``: every stored
+    article has a publication time, so that no view of its claims lacks one.
+    A date before 1990 or in the future is not believed; the article notes it.
+    """
+    choice, note = stored_date(article.published, article.date_source, now=now or datetime.now(UTC))
+    if choice.published == article.published and note is None:
+        return article
+    problem = "; ".join(p for p in (article.problem, note) if p) or None
+    return replace(
+        article,
+        published=choice.published,
+        date_source=choice.source,
+        date_estimated=choice.estimated,
+        problem=problem,
+    )
 
 
 def _is_conflict(exc: StoreError) -> bool:

@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from claimledger.config import Config
-from claimledger.errors import ClaimledgerError, Code, IngestError
-from claimledger.records import Article, Claim
+from claimledger.errors import ClaimledgerError, Code, IngestError, StoreError
+from claimledger.records import STATUSES, Article, Claim
 from claimledger.store.ledger import Ledger
+
+log = logging.getLogger(__name__)
 
 
 def article_json(article: Article) -> dict[str, Any]:
-    """The JSON form of an article (``claimledger articles --format json``)."""
+    """The JSON form of an article (``claimledger articles --format json``).
+
+    ``date_source`` says where ``published`` came from (``ingest.dates``);
+    ``date_note`` is ``"estimated (...)"`` when the article gave no date.
+    ``analysis`` is ``"not analysed: language xx"`` for a language the models
+    do not cover; ``problem`` what went wrong with the article, if anything.
+    """
+    from claimledger.ingest.dates import estimated_label
+    from claimledger.ingest.language import analysis_note
+
     return {
         "id": article.id,
         "url": article.url,
         "title": article.title,
         "outlet": article.outlet,
         "published": article.published.isoformat() if article.published else None,
+        "date_source": article.date_source,
+        "date_estimated": article.date_estimated,
+        "date_note": estimated_label(article.date_source) if article.date_estimated else None,
+        "language": article.language,
+        "analysis": analysis_note(article.language),
+        "problem": article.problem,
         "byline": article.byline,
         "origin": article.origin_id,
         "source": article.source,
@@ -61,10 +79,28 @@ def article_detail(ledger: Ledger, article_id: str) -> dict[str, Any]:
     return {"article": {**article_json(art), "origin_id": art.origin_id}, "statements": rows}
 
 
+# What one bad stored item can raise while its claim is assessed: catalogue errors, and
+# the errors of reading malformed values. Anything else is a bug and propagates.
+ITEM_ERRORS: tuple[type[Exception], ...] = (
+    ClaimledgerError,
+    ValueError,
+    TypeError,
+    KeyError,
+    LookupError,
+    ArithmeticError,
+)
+
+
 def assessments(
     claims: Sequence[Claim], *, ledger: Ledger, config: Config
 ) -> list[tuple[Claim, Any, list[Any]]]:
-    """(claim, current assessment, evidence) of each claim."""
+    """(claim, current assessment, evidence) of each claim.
+
+    One bad item never fails the whole: a broken link is left out of its claim's
+    evidence, and a claim that cannot be assessed keeps its stored status with no
+    evidence. Either way the claim carries the ``problem``, which is stored on it
+    (and cleared once the claim reads cleanly again).
+    """
     from claimledger.pipeline.process import (
         claim_evidence,
         claim_headlines,
@@ -72,24 +108,85 @@ def assessments(
         ledger_now,
         policy_of,
     )
-    from claimledger.verify.engine import assess
-    from claimledger.verify.parties import claim_parties
 
     policy = policy_of(config)
     actors = ledger_actors(ledger, config)
     now = ledger_now(ledger)
-    evidence = claim_evidence(ledger, [c.id for c in claims])
+    ids = [c.id for c in claims]
+    broken = ledger.link_problems(ids) if ids else {}
+    try:
+        evidence = claim_evidence(ledger, ids)
+    except ITEM_ERRORS:
+        # Some claim's evidence cannot be joined: read claim by claim, to find which.
+        evidence = {}
+        for cid in ids:
+            try:
+                evidence.update(claim_evidence(ledger, [cid]))
+            except ITEM_ERRORS as exc:
+                broken.setdefault(cid, []).append(f"evidence not read: {_one_line(exc)}")
+                evidence[cid] = []
     headlines = claim_headlines(ledger, claims)
     out = []
+    problems: dict[str, str | None] = {}
     for c in claims:
-        parties = claim_parties(
-            c, resolver=actors, affiliations=actors, headline=headlines.get(c.id, "")
-        )
-        found = assess(
-            c, evidence[c.id], policy=policy, affiliations=actors, as_of=now, parties=parties
-        )
-        out.append((c, found, evidence[c.id]))
+        notes = list(broken.get(c.id, []))
+        try:
+            found = _assess(c, evidence[c.id], actors, policy, now, headlines.get(c.id, ""))
+            items = evidence[c.id]
+        except ITEM_ERRORS as exc:
+            notes.append(f"not assessed: {_one_line(exc)}")
+            found = _stored_assessment(c, ledger=ledger, policy=policy, now=now)
+            items = []
+        problem = "; ".join(notes) or None
+        if problem != c.problem:
+            problems[c.id] = problem
+        out.append((replace(c, problem=problem), found, items))
+    _note_problems(ledger, problems)
     return out
+
+
+def _assess(
+    claim: Claim, evidence: list[Any], actors: Any, policy: Any, now: datetime, headline: str
+) -> Any:
+    from claimledger.verify.engine import assess
+    from claimledger.verify.parties import claim_parties
+
+    parties = claim_parties(claim, resolver=actors, affiliations=actors, headline=headline)
+    return assess(claim, evidence, policy=policy, affiliations=actors, as_of=now, parties=parties)
+
+
+def _stored_assessment(claim: Claim, *, ledger: Ledger, policy: Any, now: datetime) -> Any:
+    """The claim's status as last stored, with no evidence, for a claim that cannot be assessed."""
+    from claimledger.verify.engine import Assessment
+
+    status, reasons = ledger.claim_status(claim.id)
+    return Assessment(
+        claim_id=claim.id,
+        status=status if status in STATUSES else "unverified",
+        reasons=tuple(str(r) for r in reasons) if isinstance(reasons, list) else (),
+        evidence_ids=(),
+        decisions=(),
+        support=0,
+        refutation=0,
+        flagged=False,
+        as_of=now,
+        policy_version=policy.version,
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return (
+        text[:300] if isinstance(exc, ClaimledgerError) else f"{type(exc).__name__}: {text[:300]}"
+    )
+
+
+def _note_problems(ledger: Ledger, problems: dict[str, str | None]) -> None:
+    """Store what changed; a store that cannot be written (read-only copy) still serves the view."""
+    try:
+        ledger.set_claim_problems(problems)
+    except StoreError as exc:
+        log.warning("claim problems not stored: %s", exc)
 
 
 def claim_views(

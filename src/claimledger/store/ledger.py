@@ -16,6 +16,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +26,7 @@ from claimledger.config import redact_url as _redact
 from claimledger.config import scrub_secrets as _scrub
 from claimledger.errors import Code, NotFound, StoreError
 from claimledger.records import (
+    STANCES,
     Actor,
     Affiliation,
     Article,
@@ -93,27 +96,52 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration.
+
+    Writers started together on a new store would each create the tables: the
+    migration runs under the store's write lock, and only when the store is behind.
+    """
     cfg = AlembicConfig()
     cfg.set_main_option(
         "script_location", str(resources.files("claimledger.store").joinpath("migrations"))
     )
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction unless one is opened by hand.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":
+            conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATE_LOCK})"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
 
+# Advisory lock keys of PostgreSQL (any constants, distinct from each other).
+_LINK_LOCK = 727274
+_MIGRATE_LOCK = 727275
+
+
 def _article(row: ArticleRow, outlet: str | None) -> Article:
+    # A row without a date (written by another tool or by hand after migration 0003
+    # filled the old ones) is read with its ingest time, as the migration would have.
+    undated = row.published is None
     return Article(
         id=row.id,
         text=row.text,
         title=row.title,
         url=row.url,
         outlet=outlet,
-        published=row.published,
+        published=row.ingested_at if undated else row.published,
         byline=row.byline,
         source=row.source,
         origin_id=row.origin_id,
+        date_source="ingest" if undated else row.date_source,
+        date_estimated=True if undated else bool(row.date_estimated),
+        language=row.language,
+        problem=row.problem,
     )
 
 
@@ -147,11 +175,41 @@ def _claim(row: ClaimRow) -> Claim:
         resolution_date=row.resolution_date,
         tracked=row.tracked,
         first_statement_id=row.first_statement_id,
+        problem=row.problem,
     )
 
 
 def _iso_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    """A stored ISO date; an unreadable one (hand-edited actor table) is read as unknown."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        log.warning("unreadable date %r in the actor table: read as unknown", value)
+        return None
+
+
+def _link_problem(
+    row: LinkRow, article_found: str | None, statement_article: str | None
+) -> str | None:
+    """Why a stored link cannot be used as evidence, or None when it can."""
+    if article_found is None:
+        return f"link {row.id}: article {row.article_id} is missing"
+    if row.statement_id is not None and statement_article is None:
+        return f"link {row.id}: statement {row.statement_id} is missing"
+    if row.statement_id is not None and statement_article != row.article_id:
+        return f"link {row.id}: statement {row.statement_id} is not in article {row.article_id}"
+    if row.stance not in STANCES:
+        return f"link {row.id}: unknown stance {row.stance!r}"
+    if row.role not in ("assertion", "report"):
+        return f"link {row.id}: unknown role {row.role!r}"
+    for name in ("confidence", "similarity"):
+        value = getattr(row, name)
+        # SQLite keeps whatever a hand edit wrote; the engine compares these with numbers.
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            return f"link {row.id}: {name} {str(value)[:40]!r} is not a number"
+    return None
 
 
 def _link(row: LinkRow) -> Link:
@@ -317,8 +375,13 @@ class Ledger:
         buckets: Sequence[tuple[int, str]],
         origin: Origin,
         outlet_actor_id: str | None = None,
+        processed: bool = False,
     ) -> None:
-        """Insert a new article with its LSH buckets and origin (in the caller's transaction)."""
+        """Insert a new article with its LSH buckets and origin (in the caller's transaction).
+
+        ``processed`` is True for an article that is stored but not analysed (a
+        language the models do not cover).
+        """
         outlet_id = self.outlet_id(session, article.outlet, outlet_actor_id)
         row = session.get(OriginRow, origin.id)
         if row is None:
@@ -352,7 +415,11 @@ class Ledger:
                 origin_id=origin.id,
                 minhash=minhash,
                 ingested_at=_now(),
-                processed=False,
+                processed=processed,
+                date_source=article.date_source,
+                date_estimated=article.date_estimated,
+                language=article.language,
+                problem=article.problem,
             )
         )
         session.flush()
@@ -503,7 +570,7 @@ class Ledger:
         advisory lock); SQLite's single writer lock already serialises them.
         """
         if self.dialect == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+            session.execute(text(f"SELECT pg_advisory_xact_lock({_LINK_LOCK})"))
 
     def vectors_after(
         self, session: Session, claim_key: int, member_id: int
@@ -832,15 +899,59 @@ class Ledger:
         article_id: str | None = None,
         claim_ids: Sequence[str] | None = None,
     ) -> list[Link]:
+        """Usable links, by claim then id. A broken link (``link_problems``) is left out,
+        so that one bad row never stops the evidence of a claim from being read."""
+        return [
+            link
+            for link, problem in self._links(
+                claim_id=claim_id, article_id=article_id, claim_ids=claim_ids
+            )
+            if problem is None
+        ]
+
+    def link_problems(self, claim_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Claim id -> why each of its broken links cannot be used (claims with any)."""
+        out: dict[str, list[str]] = {}
+        for link, problem in self._links(claim_ids=claim_ids):
+            if problem is not None:
+                out.setdefault(link.claim_id, []).append(problem)
+        return out
+
+    def _links(
+        self,
+        *,
+        claim_id: str | None = None,
+        article_id: str | None = None,
+        claim_ids: Sequence[str] | None = None,
+    ) -> list[tuple[Link, str | None]]:
         with self.session() as s:
-            q = select(LinkRow)
+            q = (
+                select(LinkRow, ArticleRow.id, StatementRow.article_id)
+                .outerjoin(ArticleRow, ArticleRow.id == LinkRow.article_id)
+                .outerjoin(StatementRow, StatementRow.id == LinkRow.statement_id)
+            )
             if claim_id:
                 q = q.where(LinkRow.claim_id == claim_id)
             if claim_ids is not None:
                 q = q.where(LinkRow.claim_id.in_(list(claim_ids)))
             if article_id:
                 q = q.where(LinkRow.article_id == article_id)
-            return [_link(r) for r in s.scalars(q.order_by(LinkRow.claim_id, LinkRow.id))]
+            rows = s.execute(q.order_by(LinkRow.claim_id, LinkRow.id)).all()
+            return [(_link(r), _link_problem(r, art, st_art)) for r, art, st_art in rows]
+
+    def set_claim_problems(self, problems: dict[str, str | None]) -> None:
+        """Store (or clear, with None) each claim's problem; rows already so are not written."""
+        if not problems:
+            return
+        with self.session() as s:
+            stored = dict(
+                s.execute(
+                    select(ClaimRow.id, ClaimRow.problem).where(ClaimRow.id.in_(list(problems)))
+                ).all()
+            )
+            for cid, problem in sorted(problems.items()):
+                if cid in stored and stored[cid] != problem:
+                    s.execute(update(ClaimRow).where(ClaimRow.id == cid).values(problem=problem))
 
     def all_claim_ids(self) -> list[str]:
         """Every claim id, in id order."""

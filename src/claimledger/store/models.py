@@ -82,6 +82,12 @@ class ArticleRow(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     ingested_at: Mapped[datetime] = mapped_column(UTC_TS)
     processed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Migration 0003: where ``published`` came from (``ingest.dates``) and whether it is an
+    # estimate; the detected language; what went wrong with this article, shown with it.
+    date_source: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    problem: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class LshBandRow(Base):
@@ -144,6 +150,8 @@ class ClaimRow(Base):
     # Set in the transaction that adds a link; cleared when the status is
     # recomputed, so a run killed in between recomputes on resume.
     dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # Migration 0003: why the claim's last view or recompute failed (None when it did not).
+    problem: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ClaimMemberRow(Base):

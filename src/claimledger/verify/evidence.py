@@ -45,6 +45,8 @@ class Evidence:
         origin_outlet_actor_id: Actor of the outlet that first published the
             origin (the author of a syndicated story), if known.
         text: The statement (or article title) text, for display.
+        date_estimated: The article gave no date; ``date`` is an estimate
+            (``ingest.dates``). The engine weighs it like any date.
     """
 
     link_id: str
@@ -63,6 +65,7 @@ class Evidence:
     role: Role = "report"
     origin_outlet_actor_id: str | None = None
     text: str = ""
+    date_estimated: bool = False
 
     @property
     def id(self) -> str:
@@ -226,4 +229,5 @@ def evidence_from_records(
         role=link.role,
         origin_outlet_actor_id=origin_outlet.actor_id if origin_outlet else None,
         text=text,
+        date_estimated=article.date_estimated or article.published is None,
     )

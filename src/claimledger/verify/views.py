@@ -30,7 +30,8 @@ def claim_view_evidence(
     link), the outlet name, the origin id, the actor id of the source (the
     speaker's actor, or the outlet's actor for its own reporting; None when
     unresolved), the stance, whether the item counted as independent at the
-    assessment, and the ISO 8601 UTC date.
+    assessment, the ISO 8601 UTC date, and ``date_estimated`` (the article
+    gave no date; ``ingest.dates``).
 
     Args:
         assessment: The claim's current assessment.
@@ -48,6 +49,7 @@ def claim_view_evidence(
                 "stance": ev.stance,
                 "independent": decision.independent if decision is not None else False,
                 "date": _iso(ev.date),
+                "date_estimated": ev.date_estimated,
             }
         )
     return rows
@@ -59,8 +61,9 @@ def claim_json(
     """Return the JSON view of one claim (``claimledger claims --format json``).
 
     Shape: ``{"id", "text", "claimant": {"name", "actor"}, "first_seen",
-    "status", "reasons", "evidence", "reports"}``; ``reports`` is the number of
-    distinct articles linked to the claim.
+    "status", "reasons", "evidence", "reports", "problem"}``; ``reports`` is the
+    number of distinct articles linked to the claim; ``problem`` says what of its
+    stored items could not be read (None when all could).
 
     Args:
         claim: The claim.
@@ -76,6 +79,7 @@ def claim_json(
         "reasons": list(assessment.reasons),
         "evidence": list(claim_view_evidence(assessment, evidence)),
         "reports": len({ev.article_id for ev in evidence}),
+        "problem": claim.problem,
     }
 
 
@@ -117,6 +121,8 @@ def explain_text(
         f"as of {_iso(assessment.as_of)})" + ("  FLAGGED FOR REVIEW" if assessment.flagged else "")
     )
     lines.append("Reasons: " + (", ".join(assessment.reasons) or "none"))
+    if claim.problem:
+        lines.append(f"Problem: {claim.problem}")
     items = ordered(evidence)
     lines.append(f"Evidence ({len(items)} linked, {len({e.article_id for e in items})} reports):")
     if not items:
@@ -137,8 +143,9 @@ def explain_text(
             outlet += f" [{ev.outlet_actor_id}]"
         mark = "*" if ev.link_id in weighed else "-"
         extra = " retraction" if ev.retracts else ""
+        day = ev.date.date().isoformat() + (" (date estimated)" if ev.date_estimated else "")
         lines.append(
-            f"  {mark} {ev.date.date().isoformat()} {outlet} (origin {ev.origin_id}) "
+            f"  {mark} {day} {outlet} (origin {ev.origin_id}) "
             f"{ev.role}: {speaker} {ev.stance} ({ev.confidence:.2f}){extra}; {verdict}"
         )
         if ev.text:
