@@ -68,13 +68,12 @@ def _view(
     links: Sequence[tuple[str, str, str]] = (),
     status: dict[str, str] | None = None,
     articles: int = 3,
+    role: str = "report",
 ) -> LedgerView:
     return LedgerView(
         statements=[StatementSpan(id=s, file=f, start=a, end=b) for s, f, a, b in statements],
         first_statement=dict(claims),
-        links=[
-            LinkView(claim_id=c, statement_id=s, stance=st, role="report") for c, s, st in links
-        ],
+        links=[LinkView(claim_id=c, statement_id=s, stance=st, role=role) for c, s, st in links],
         status=dict(status or {}),
         articles=articles,
     )
@@ -172,6 +171,23 @@ def test_a_report_of_another_gold_claim_makes_both_merged() -> None:
     report = score(gold, final)
     assert [r.outcome for r in report.results] == ["merged", "merged"]
     assert report.statuses == 0
+
+
+def test_evidence_about_a_claim_is_not_membership() -> None:
+    """A gold claim's assertion may be evidence about another claim and still its own claim."""
+    g1 = _claim("g1", _span("a", 0, 50), _reaction(_span("b", 0, 50), "refutes"))
+    g2 = _claim("g2", _span("b", 0, 50))
+    gold = Gold(path="g", articles=(), claims=(g1, g2), not_claims=())
+    final = _view(
+        ("s1", "a", 0, 50),
+        ("s2", "b", 0, 50),
+        claims={"c1": "s1", "c2": "s2"},
+        links=[("c1", "s2", "refutes")],
+        role="evidence",
+    )
+    report = score(gold, final)
+    assert [r.outcome for r in report.results] == ["found", "found"]
+    assert report.reactions_linked == 1
 
 
 @pytest.mark.parametrize(

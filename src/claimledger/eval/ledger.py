@@ -42,6 +42,10 @@ ACCEPTABLE: dict[str, frozenset[str]] = {
     "questions": frozenset({"questions", "refutes"}),
 }
 
+# Link roles that make a statement part of a claim (the same claim). A link with another role
+# (evidence about a claim) counts for reactions but never makes two gold claims one.
+MEMBER_ROLES: frozenset[str] = frozenset({"assertion", "report"})
+
 DEFAULT_GOLD = Path(__file__).with_name("gold") / "ukraine_news.yaml"
 
 # -- the gold -------------------------------------------------------------------------------
@@ -366,9 +370,10 @@ class _Index:
             self.members.setdefault(cid, set()).add(sid)
             self.claims_of.setdefault(sid, set()).add(cid)
         for link in view.links:
-            self.members.setdefault(link.claim_id, set()).add(link.statement_id)
-            self.claims_of.setdefault(link.statement_id, set()).add(link.claim_id)
             self.links_of.setdefault(link.statement_id, []).append(link)
+            if link.role in MEMBER_ROLES:
+                self.members.setdefault(link.claim_id, set()).add(link.statement_id)
+                self.claims_of.setdefault(link.statement_id, set()).add(link.claim_id)
         self.opened_by: dict[str, set[str]] = {}
         for cid, sid in view.first_statement.items():
             self.opened_by.setdefault(sid, set()).add(cid)
