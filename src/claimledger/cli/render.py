@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -102,7 +103,10 @@ def terminal_width() -> int:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     if sys.stdout.isatty():
-        return os.get_terminal_size(sys.stdout.fileno()).columns
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+        except OSError:  # a terminal that will not say its size
+            return PIPED_WIDTH
     return PIPED_WIDTH
 
 
@@ -218,7 +222,8 @@ def records(
 
 def _natural(cells: Sequence[dict[str, str]], column: str) -> int:
     lines = [line for row in cells for line in row[column].splitlines()]
-    return max([len(field_of(column).label), *(len(line) for line in lines)])
+    # Terminal cells, not characters: a wide (CJK) character takes two.
+    return max([cell_len(field_of(column).label), *(cell_len(line) for line in lines)])
 
 
 def _column_width(cells: Sequence[dict[str, str]], column: str) -> int:
