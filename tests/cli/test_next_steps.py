@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimledger.cli import app
-from claimledger.pipeline.tour import SHOWCASE_STATUSES, shown_db
+from claimledger.pipeline.tour import SHOWCASE_STATUSES, environment_settings, shown_db
 from tests_paths import ROOT, SAMPLE  # type: ignore[import-not-found]
 
 ENV = {
@@ -109,13 +109,36 @@ def test_next_steps_on_an_empty_ledger_say_to_ingest(tmp_path: Path) -> None:
     assert [argv[2] for argv in commands(out)] == ["ingest", "claims", "articles"]
 
 
-def test_the_venv_is_named_when_claimledger_is_not_on_path(small: Any) -> None:
+def test_another_terminal_is_told_the_venv_and_the_settings_of_this_one(small: Any) -> None:
     out = cli("--db", small.url, "next-steps", PATH="/nonexistent")
+    setup = out.split("# first, to see the ledger as this terminal does:\n")[1].split("  #")[0]
     activate = Path(sys.executable).parent / "activate"
     if activate.exists():
-        assert "first `source " in out and "activate`" in out
+        assert setup.startswith("  source ") and "activate\n" in setup
+    # The sample cast decides who is independent of whom: the other terminal needs it too.
+    actors = ENV["CLAIMLEDGER_EXTRACT__ACTORS_FILE"]
+    assert f"  export CLAIMLEDGER_EXTRACT__ACTORS_FILE={actors}\n" in setup
     on_path = cli("--db", small.url, "next-steps", PATH=str(Path(sys.executable).parent))
-    assert "first `source " not in on_path
+    assert "  source " not in on_path
+
+
+def test_environment_settings_repeat_config_not_secrets() -> None:
+    environ = {
+        "CLAIMLEDGER_TOKEN": "t0ken",
+        "CLAIMLEDGER_DB": "x.db",
+        "CLAIMLEDGER_CONFIG": "my config.toml",
+        "CLAIMLEDGER_STORE__DB": "postgresql://ana:s3cret@db.example/ledger",
+        "CLAIMLEDGER_EXTRACT__ACTORS_FILE": "cast.yaml",
+        "HOME": "/root",
+    }
+    lines = environment_settings(environ)
+    assert [line.split("=")[0] for line in lines] == [
+        "export CLAIMLEDGER_CONFIG",
+        "export CLAIMLEDGER_EXTRACT__ACTORS_FILE",
+        "export CLAIMLEDGER_STORE__DB",
+    ]
+    assert lines[0] == "export CLAIMLEDGER_CONFIG='my config.toml'"
+    assert "s3cret" not in " ".join(lines) and "t0ken" not in " ".join(lines)
 
 
 def test_a_url_password_is_not_printed() -> None:

@@ -170,6 +170,8 @@ def ingest(
         )
     for f in report.failures:
         _error_line(f"{f.code} {f.item}: {f.reason}")
+    for article_id, language in report.not_analysed:
+        print(f"note: {article_id} not analysed: language {language}", file=sys.stderr)
     summary = _summary(report)
     emit([summary], fmt=fmt, columns=list(summary), title="ingest")
     if report.failures:
@@ -399,6 +401,7 @@ def next_steps(
     import shutil
 
     from claimledger.cli.render import emit_next_steps
+    from claimledger.pipeline.tour import environment_settings
     from claimledger.pipeline.tour import next_steps as find_next_steps
 
     state = _state(ctx)
@@ -410,9 +413,11 @@ def next_steps(
         port=state.config.api.port if port is None else port,
     )
     activate = Path(sys.executable).parent / "activate"
-    on_path = shutil.which("claimledger") is not None
-    shown = os.path.relpath(activate) if activate.is_relative_to(Path.cwd()) else str(activate)
-    emit_next_steps(found, activate=None if on_path or not activate.exists() else shown)
+    setup = environment_settings(os.environ)
+    if shutil.which("claimledger") is None and activate.exists():
+        shown = os.path.relpath(activate) if activate.is_relative_to(Path.cwd()) else activate
+        setup.insert(0, f"source {shown}")
+    emit_next_steps(found, setup=setup)
 
 
 # -- models without a store -------------------------------------------------------------------
@@ -604,6 +609,7 @@ def _summary(report: IngestReport) -> dict[str, int]:
         "added": len(report.added),
         "duplicates": len(report.duplicates),
         "failed": len(report.failures),
+        "not_analysed": len(report.not_analysed),
         "statements": report.statements,
         "claims": report.claims,
     }

@@ -358,19 +358,20 @@ def emit_explain(text: str) -> None:
     print("\n".join(explain_lines(text, width=terminal_width())))
 
 
-def emit_next_steps(found: NextSteps, *, activate: str | None) -> None:
+def emit_next_steps(found: NextSteps, *, setup: Sequence[str]) -> None:
     """Print the dashboard address and the commands to try, each whole on its own line.
 
     Args:
         found: What ``pipeline.tour.next_steps`` chose.
-        activate: The venv's activate script when ``claimledger`` is not on PATH.
+        setup: Shell lines another terminal runs first (the venv, settings from the environment).
     """
     lines = ["", f"Dashboard: {found.dashboard}"]
     if found.claim_id:
         lines.append(f"  this claim there: {found.dashboard}claims/{found.claim_id}")
-    lines.append("")
-    where = f" (first `source {activate}`)" if activate else ""
-    lines.append(f"Try next, in another terminal{where}:")
+    lines.extend(["", "Try next, in another terminal:"])
+    if setup:
+        lines.append("  # first, to see the ledger as this terminal does:")
+        lines.extend(f"  {line}" for line in setup)
     for step in found.steps:
         lines.extend([f"  # {step.purpose}", f"  {step.command}"])
     print("\n".join(lines))

@@ -7,6 +7,7 @@ that a newcomer's first ``explain`` names a claim that is actually in the ledger
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -51,6 +52,21 @@ def shown_db(db: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(db).render_as_string(hide_password=True)
+
+
+def environment_settings(environ: Mapping[str, str]) -> list[str]:
+    """``export`` lines for the configuration this process took from ``environ``.
+
+    Another terminal needs them to see the ledger as this one does (``make demo`` takes the
+    sample corpus's cast from ``CLAIMLEDGER_EXTRACT__ACTORS_FILE``, and that cast decides
+    who is independent of whom). Only ``CLAIMLEDGER_CONFIG`` and ``CLAIMLEDGER_SECTION__KEY``
+    settings are repeated (never the token); a URL's password is masked.
+    """
+    return [
+        f"export {name}={shlex.quote(shown_db(environ[name]))}"
+        for name in sorted(environ)
+        if name == "CLAIMLEDGER_CONFIG" or (name.startswith("CLAIMLEDGER_") and "__" in name)
+    ]
 
 
 def showcase_claim(ledger: Ledger, *, config: Config) -> dict[str, Any] | None:
