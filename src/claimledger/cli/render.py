@@ -88,6 +88,7 @@ FIELDS: dict[str, Field] = {
     "added": Field("added", Kind.whole),
     "duplicates": Field("duplicates", Kind.whole),
     "failed": Field("failed", Kind.whole),
+    "not_analysed": Field("not analysed", Kind.whole),
     "statements": Field("statements", Kind.whole),
     "claims": Field("claims", Kind.whole),
 }
