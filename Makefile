@@ -79,6 +79,7 @@ train-attribution: setup
 train-stance: setup
 	$(PY) -m claimledger.stance.train --fnc $(DATASETS)/fnc-1 --arc $(DATASETS)/arc --out src/claimledger/models/stance
 	$(PY) -m claimledger.stance.train_short --fnc $(DATASETS)/fnc-1 --arc $(DATASETS)/arc --out src/claimledger/models/stance/short
+	$(PY) -m claimledger.stance.train_doubt --rumoureval $(DATASETS)/rumoureval2019 --datasets $(DATASETS) --out src/claimledger/models/stance/doubt
 
 train-checkworthy: setup
 	$(PY) -m claimledger.extract.train_checkworthy --data $(DATASETS)/claimbuster/crowdsourced.csv --out src/claimledger/models/checkworthy

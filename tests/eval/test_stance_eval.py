@@ -10,10 +10,15 @@ import pytest
 
 from claimledger.errors import IngestError
 from claimledger.eval.stance import (
+    evaluate_news_stance,
+    evaluate_rumoureval,
     evaluate_stance,
+    format_rumour_report,
     format_stance_report,
+    ledger_stance_metrics,
     parse_stance_pairs,
     read_stance_pairs_jsonl,
+    rumour_subset,
     stance_lines,
 )
 
@@ -89,3 +94,51 @@ def test_quality_gate_on_fnc_dev_subset(datasets: Path, embedder: Any) -> None:
     assert result["fnc_score"] >= floors["fnc_score"], report
     assert result["macro_f1"] >= floors["macro_f1"], report
     assert result["related_f1"] >= floors["related_f1"], report
+
+
+@pytest.mark.slow
+def test_quality_gate_questions_on_rumoureval_dev_subset(datasets: Path, embedder: Any) -> None:
+    """The learned ``questions`` stance on RumourEval dev replies (query -> questions)."""
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["rumoureval_dev"]
+    path = datasets / "rumoureval2019" / "dev.jsonl"
+    result = evaluate_rumoureval(path, embedder=embedder, limit=floors["limit"])
+    report = format_rumour_report(result)
+    assert result["n"] == floors["n"]
+    assert result["gold_counts"]["questions"] > 0
+    assert result["per_class_f1"]["questions"] >= floors["questions_f1"], report
+    assert result["macro_f1"] >= floors["macro_f1"], report
+
+
+@pytest.mark.slow
+def test_quality_gate_questions_on_news_dev(datasets: Path, embedder: Any) -> None:
+    """The learned ``questions`` stance on the dev part of the labelled news sentences."""
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["news_dev"]
+    result = evaluate_news_stance(datasets, split="dev", embedder=embedder)
+    report = format_rumour_report(result)
+    assert result["n"] == floors["n"]
+    assert result["per_class_f1"]["questions"] >= floors["questions_f1"], report
+    assert result["macro_f1"] >= floors["macro_f1"], report
+
+
+def test_ledger_stance_metrics_counts_unrelated_as_discusses() -> None:
+    gold = ["questions", "discusses", "refutes", "supports"]
+    pred = ["questions", "unrelated", "questions", "supports"]
+    m = ledger_stance_metrics(gold, pred)
+    assert m["per_class_f1"]["discusses"] == 1.0
+    assert m["per_class_f1"]["questions"] == pytest.approx(2 / 3)
+    assert m["per_class_f1"]["refutes"] == 0.0
+    assert m["recall"]["questions"] == 1.0 and m["precision"]["questions"] == 0.5
+    assert m["macro_f1"] == pytest.approx((2 / 3 + 1.0 + 0.0 + 1.0) / 4)
+
+
+def test_rumour_subset_is_stratified_and_deterministic() -> None:
+    from claimledger.stance.rumoureval import RumourPost
+
+    posts = [
+        RumourPost(str(i), "t", "e", "c", "x", "questions" if i % 4 == 0 else "discusses", False)
+        for i in range(40)
+    ]
+    sub = rumour_subset(posts, limit=20)
+    assert len(sub) == 20
+    assert sum(p.stance == "questions" for p in sub) == 5
+    assert [p.id for p in sub] == [p.id for p in rumour_subset(list(reversed(posts)), limit=20)]

@@ -27,6 +27,7 @@ from claimledger.stance.data import (
 from claimledger.stance.metrics import stance_metrics
 from claimledger.stance.model import StanceModel
 from claimledger.stance.predict import STANCE_TO_FNC, predict_stance
+from claimledger.stance.rumoureval import RUMOUR_STANCES, RumourPost, read_rumoureval
 from claimledger.stance.short import headline_pairs, sentence_pairs
 
 Split = Literal["all", "dev", "train"]
@@ -129,6 +130,151 @@ def short_dev_pairs(
     return dev_subset(pairs, limit=limit) if limit is not None else pairs
 
 
+def ledger_stance_metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """Per-class F1 and macro-F1 over the four RumourEval stances (``RUMOUR_STANCES``).
+
+    ``unrelated`` predictions count as ``discusses`` (RumourEval has no unrelated post: a
+    reply that only comments is ``comment``).
+    """
+    pred = ["discusses" if p == "unrelated" else p for p in pred]
+    f1: dict[str, float] = {}
+    precision: dict[str, float] = {}
+    recall: dict[str, float] = {}
+    for label in RUMOUR_STANCES:
+        tp = sum(g == label and p == label for g, p in zip(gold, pred, strict=True))
+        n_pred = sum(p == label for p in pred)
+        n_gold = sum(g == label for g in gold)
+        f1[label] = 0.0 if n_pred + n_gold == 0 else 2.0 * tp / (n_pred + n_gold)
+        precision[label] = tp / n_pred if n_pred else 0.0
+        recall[label] = tp / n_gold if n_gold else 0.0
+    n = len(gold)
+    return {
+        "n": n,
+        "macro_f1": sum(f1.values()) / len(f1),
+        "per_class_f1": f1,
+        "precision": precision,
+        "recall": recall,
+        "accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / n if n else 0.0,
+        "gold_counts": {label: sum(g == label for g in gold) for label in RUMOUR_STANCES},
+    }
+
+
+def evaluate_rumoureval(
+    path: Path,
+    *,
+    model: StanceModel | None = None,
+    embedder: Embedder | None = None,
+    limit: int | None = None,
+    use_doubt_model: bool = True,
+) -> dict[str, Any]:
+    """Score :func:`predict_stance` on a RumourEval 2019 JSON-lines file (rumour, post).
+
+    Args:
+        path: ``dev.jsonl`` (or any file in its format, see :mod:`claimledger.stance.rumoureval`).
+        model: A loaded whole-body stance model; the packaged one by default.
+        embedder: A MiniLM embedder; the process-wide one by default.
+        limit: Score a deterministic, label-stratified subset of at most this many posts.
+        use_doubt_model: ``False`` measures the stance model without the learned
+            ``questions`` classifier (lexical refinements only).
+
+    Returns:
+        :func:`ledger_stance_metrics` plus ``predicted`` (ledger stance counts), ``file``.
+    """
+    posts = read_rumoureval(path)
+    if limit is not None:
+        posts = rumour_subset(posts, limit=limit)
+    stances = predict_stance(
+        [(p.claim, p.text) for p in posts],
+        model=model,
+        embedder=embedder,
+        use_doubt_model=use_doubt_model,
+    )
+    result = ledger_stance_metrics([p.stance for p in posts], [s for s, _ in stances])
+    counts: dict[str, int] = {}
+    for s, _ in stances:
+        counts[s] = counts.get(s, 0) + 1
+    result.update(predicted=counts, file=str(path))
+    return result
+
+
+def evaluate_news_stance(
+    datasets: Path,
+    *,
+    gold: Path | None = None,
+    split: str | None = "dev",
+    model: StanceModel | None = None,
+    embedder: Embedder | None = None,
+    use_doubt_model: bool = True,
+) -> dict[str, Any]:
+    """Score :func:`predict_stance` on the labelled news sentences (claim, sentence).
+
+    Args:
+        datasets: The shared datasets folder the gold references point into.
+        gold: The gold file; ``models/stance/doubt/news_stance.jsonl`` by default.
+        split: ``"dev"`` or ``"train"`` part of the gold, ``None`` for all of it.
+        model: A loaded whole-body stance model; the packaged one by default.
+        embedder: A MiniLM embedder; the process-wide one by default.
+        use_doubt_model: ``False`` leaves ``questions`` to the lexical rules alone.
+
+    Returns:
+        :func:`ledger_stance_metrics` plus ``predicted`` and ``split``.
+    """
+    from claimledger.stance.news_gold import NEWS_GOLD, read_news_gold
+
+    items = read_news_gold(datasets, gold or NEWS_GOLD)
+    if split is not None:
+        items = [i for i in items if i.split == split]
+    stances = predict_stance(
+        [(i.claim, i.text) for i in items],
+        model=model,
+        embedder=embedder,
+        use_doubt_model=use_doubt_model,
+    )
+    result = ledger_stance_metrics([i.stance for i in items], [s for s, _ in stances])
+    counts: dict[str, int] = {}
+    for s, _ in stances:
+        counts[s] = counts.get(s, 0) + 1
+    result.update(predicted=counts, split=split or "all", file=str(gold or NEWS_GOLD))
+    return result
+
+
+def rumour_subset(posts: Sequence[RumourPost], *, limit: int) -> list[RumourPost]:
+    """A deterministic, label-stratified subset of at most ``limit`` posts (by id hash)."""
+    if limit >= len(posts):
+        return list(posts)
+    keyed = sorted(posts, key=_post_key)
+    share = limit / len(posts)
+    out: list[RumourPost] = []
+    for label in RUMOUR_STANCES:
+        group = [p for p in keyed if p.stance == label]
+        out.extend(group[: max(1, round(share * len(group)))])
+    return sorted(out[:limit], key=_post_key)
+
+
+def _post_key(post: RumourPost) -> bytes:
+    import hashlib
+
+    return hashlib.sha1(f"0:{post.id}".encode()).digest()
+
+
+def format_rumour_report(result: dict[str, Any]) -> str:
+    """Render :func:`evaluate_rumoureval`'s result as a short text report."""
+    lines = [
+        f"stance on {result.get('file', '?')} ({result['n']} posts)",
+        f"macro-F1      {result['macro_f1']:.4f}",
+        f"accuracy      {result['accuracy']:.4f}",
+    ]
+    for label in RUMOUR_STANCES:
+        gold = result["gold_counts"].get(label, 0)
+        lines.append(
+            f"  F1 {label:<10} {result['per_class_f1'][label]:.4f}  "
+            f"(P {result['precision'][label]:.3f} R {result['recall'][label]:.3f}, gold {gold})"
+        )
+    pred = ", ".join(f"{k} {v}" for k, v in sorted(result.get("predicted", {}).items()))
+    lines.append(f"predicted     {pred}")
+    return "\n".join(lines)
+
+
 def format_stance_report(result: dict[str, Any]) -> str:
     """Render :func:`evaluate_stance`'s result as a short text report."""
     lines = [
@@ -209,3 +355,30 @@ def stance_lines(
         {"id": r.id, "stance": s, "confidence": round(c, 4)}
         for r, (s, c) in zip(requests, stances, strict=True)
     ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the ``questions`` figures: RumourEval dev and the news dev sentences.
+
+    Usage: ``python -m claimledger.eval.stance --rumoureval ../shared/datasets/rumoureval2019/dev.jsonl
+    --datasets ../shared/datasets`` (either option alone works).
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Measure the questions stance on dev sets.")
+    parser.add_argument("--rumoureval", type=Path, default=None, help="RumourEval JSON lines")
+    parser.add_argument("--datasets", type=Path, default=None, help="datasets (news gold)")
+    parser.add_argument("--limit", type=int, default=None, help="posts (stratified subset)")
+    args = parser.parse_args(argv)
+    reports = []
+    if args.rumoureval is not None:
+        reports.append(format_rumour_report(evaluate_rumoureval(args.rumoureval, limit=args.limit)))
+    if args.datasets is not None:
+        reports.append(format_rumour_report(evaluate_news_stance(args.datasets, split="dev")))
+    sys.stdout.write("\n\n".join(reports) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
