@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from claimledger.extract.nested import NestedClaim, find_nested, judgement_stance
-from claimledger.extract.nested_patterns import CUE_IDS, CUES, RULE_IDS, RULES
+from claimledger.extract.nested_patterns import CUE_IDS, CUES, DEFAULT_RULES, RULE_IDS, RULES
 
 
 def _norm(text: str | None) -> str | None:
@@ -403,6 +403,15 @@ NEGATIVE: list[tuple[str, str]] = [
     ("claims_verb", "Ukraine claims that the town was retaken."),
     ("own_content_deny", "The minister said the plan was ready, but she denied that it was late."),
     (
+        "but_inside_content",
+        "The envoy said that critics had long predicted a pullout, but that this would not happen.",
+    ),
+    (
+        "other_claim_judged",
+        "He said he could not judge her remarks, but his own report contradicted her statements.",
+    ),
+    ("same_speaker_goes_on", 'He said the rate was low. "But I know that what I saw is true."'),
+    (
         "claimant_goes_on",
         'The mayor said the roads were open. "But we are worried that rumours and lies spread '
         'fast," the mayor said.',
@@ -413,7 +422,9 @@ NEGATIVE: list[tuple[str, str]] = [
 @pytest.fixture(scope="module")
 def parsed(nlp: Any) -> dict[str, list[NestedClaim]]:
     texts = [c[1] for c in POSITIVE] + [c[1] for c in NEGATIVE]
-    return {t: find_nested(doc) for t, doc in zip(texts, nlp.pipe(texts), strict=True)}
+    return {
+        t: find_nested(doc, rules=RULE_IDS) for t, doc in zip(texts, nlp.pipe(texts), strict=True)
+    }
 
 
 @pytest.mark.parametrize(
@@ -516,6 +527,22 @@ def test_rules_switch(nlp: Any) -> None:
     doc = nlp("Russia says it is pulling back troops, but NATO has seen no evidence of that.")
     assert [nc.rule for nc in find_nested(doc)] == ["says_but"]
     assert find_nested(doc, rules=[r for r in RULE_IDS if r != "says_but"]) == []
+
+
+def test_what_said_about_is_off_by_default(nlp: Any) -> None:
+    # it never fired on the development text (docs/extraction.md); one switch turns it on
+    assert "what_said_about" not in DEFAULT_RULES
+    doc = nlp(POSITIVE[[c[0] for c in POSITIVE].index("what_said_not_happened")][1])
+    assert find_nested(doc) == []
+    assert [nc.rule for nc in find_nested(doc, rules=["what_said_about"])] == ["what_said_about"]
+
+
+def test_what_said_about_a_topic_is_no_claim(nlp: Any) -> None:
+    for text in (
+        "Maybe the answer is what he said about the new tax plan.",
+        "What does this say about your party?",
+    ):
+        assert find_nested(nlp(text), rules=RULE_IDS) == []
 
 
 @pytest.mark.parametrize(

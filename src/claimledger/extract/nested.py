@@ -40,6 +40,7 @@ from claimledger.extract.nested_patterns import (
     CONTRAST_CC,
     CONTRAST_OPENERS,
     CUES,
+    DEFAULT_RULES,
     NEGATING_HEADS,
     NEGATING_SUBJECTS,
     OUTER_VERBS,
@@ -575,8 +576,11 @@ def _what_said(ctx: _Ctx, tokens: dict[str, Token]) -> None:
     verb, what = tokens["verb"], tokens["what"]
     if verb.i in ctx.used:
         return
+    obj = tokens["obj"]
+    if obj.pos_ != "VERB" or any(c.dep_ == "aux" and c.lemma_ == "do" for c in verb.children):
+        return  # "what he said about Romney's phrase", "what does it say about us": a topic
     claimant = _owner(tokens["owner"])
-    prop = _gerund(tokens["obj"], claimant)
+    prop = _gerund(obj, claimant)
     if prop is None:
         return
     sent = verb.sent
@@ -595,6 +599,10 @@ def _says_but(ctx: _Ctx, tokens: dict[str, Token]) -> None:
     verb, clause = tokens["verb"], tokens["clause"]
     if verb.i in ctx.used:
         return
+    # The "but" clause is coordinated with the saying verb; one with its own subject or
+    # complementiser coordinated inside the content ("said critics had predicted a withdrawal,
+    # but this would not happen", "said ... but that the requests were denied") is more of
+    # what the claimant said.
     for holder in (verb, clause):
         cc = next((c for c in holder.children if c.dep_ == "cc" and c.lower_ in CONTRAST_CC), None)
         conj = next(
@@ -602,10 +610,19 @@ def _says_but(ctx: _Ctx, tokens: dict[str, Token]) -> None:
         )
         if cc is None or conj is None or conj.i < clause.i or ctx.quoted_apart(cc, verb):
             continue  # a "but" inside the claimant's quotation is the claimant's own
+        if holder.i == clause.i and any(
+            c.dep_ in ("mark", "nsubj", "nsubjpass") for c in conj.children
+        ):
+            continue  # only a subjectless "..., but offered no proof" is the claimant's doing
         judged = _subtree_ids(conj)
         hit = _judge(ctx, conj, judged, CONTRAST_CUE_DISTANCE)
-        if hit is None:
-            return
+        if hit is None or any(
+            c.dep_ == "dobj"
+            and c.lemma_ in _CLAIM_WORDS
+            and any(g.dep_ == "poss" for g in c.children)
+            for c in ctx.doc[hit.root].children
+        ):
+            return  # "..., but his findings contradicted her statements": another claim judged
         claimant = _owner(tokens["owner"])
         prop = _clause(clause, claimant, skip=judged | {cc.i})
         if prop is None:
@@ -652,10 +669,9 @@ def _says_then_but(ctx: _Ctx, matches: list[dict[str, Token]]) -> None:
             continue
         speaker = _speaker(nxt, ctx.doc[hit.root], skip=())
         opener = next((t for t in nxt if not (t.is_punct or t.is_space)), nxt.root)
-        if _same_name(ctx.doc, speaker, claimant) or (
-            speaker is None and ctx.quoted_apart(opener, verb)
-        ):
-            continue  # '"But we are concerned ...," Mook said': the claimant goes on
+        named = speaker is not None and ctx.doc[speaker[1] - 1].pos_ != "PRON"
+        if _same_name(ctx.doc, speaker, claimant) or (not named and ctx.quoted_apart(opener, verb)):
+            continue  # '"But I hope they are fake."': a quotation going on, its speaker's own
         ctx.used.add(verb.i)
         ctx.used.update(t.i for t in nxt)  # the judging sentence is spoken for
         ctx.out.append(
@@ -716,15 +732,16 @@ def find_nested(
         earlier: Character spans of the article's claims (statement contents),
             the antecedents of an anaphoric "the claim"; the last one starting
             before the anaphor is taken.
-        rules: Rule ids to apply (default all of
-            :data:`claimledger.extract.nested_patterns.RULE_IDS`).
+        rules: Rule ids to apply (default
+            :data:`claimledger.extract.nested_patterns.DEFAULT_RULES`; all are in
+            :data:`~claimledger.extract.nested_patterns.RULE_IDS`).
 
     Returns:
         One record per embedded claim, in rule order then text order; offsets
         relative to the text of ``doc_or_text``.
     """
     doc = _parse(doc_or_text, nlp)
-    enabled = frozenset(RULE_IDS if rules is None else rules)
+    enabled = frozenset(DEFAULT_RULES if rules is None else rules)
     m = _matchers(doc.vocab)
     ctx = _Ctx(doc, _cue_hits(doc, m), enabled, set(), [], quote_regions(doc.text))
     found: dict[str, list[dict[str, Token]]] = {r: [] for r in RULE_IDS}

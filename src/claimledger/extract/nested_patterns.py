@@ -265,6 +265,10 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
+# Rules applied unless the caller names others. "what_said_about" is off: even restricted to
+# a gerund or clause after "about" it never fired on 1.07M words of PolNeAR and ukraine-news
+# text, and in its general form ("what it says about America") 9 of its 10 hits were wrong.
+DEFAULT_RULES: tuple[str, ...] = tuple(r for r in RULE_IDS if r != "what_said_about")
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,10 +452,7 @@ CUES: tuple[Cue, ...] = (
         "supports",
         "questions",
         "confirmed / verified / corroborated; cannot verify, could not confirm question",
-        (
-            _lemma("confirm", "verify", "corroborate", "substantiate", "prove", pos=["VERB"]),
-            _lemma("confirmation", "verification", "corroboration"),
-        ),
+        (_lemma("confirm", "verify", "corroborate", "substantiate", "prove", pos=["VERB"]),),
     ),
     Cue(
         "doubt",
