@@ -1,14 +1,18 @@
-"""Several writer processes ingesting overlapping inputs into one PostgreSQL database at once.
+"""Several writer processes ingesting overlapping inputs into one store at once, on SQLite and
+on PostgreSQL.
 
-Teams share one server database, and a batch run may overlap a feed watcher or
-another batch. Whatever the interleaving, the store must end as if the inputs
-had been ingested one after the other: every article once, every outlet once,
-origin sizes that add up, LSH bands for every article, and no writer failing
-with a unique-key violation.
+Teams share one server database, a batch run may overlap a feed watcher or
+another batch, and on one machine ``claimledger ingest a/ & claimledger ingest b/``
+share one SQLite file. Whatever the interleaving, the store must end as if the
+inputs had been ingested one after the other: every article once, every outlet
+once, origin sizes that add up, LSH bands for every article, the claims of one
+writer, and no writer failing (a unique-key violation, a locked database, two
+writers creating the tables of a new store).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,6 +23,7 @@ from typing import Any
 import pytest
 
 from claimledger.pipeline.bench import synthetic_articles
+from tests_stores import Stores  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.integration
 
@@ -88,17 +93,21 @@ def _writer(url: str, folder: Path) -> subprocess.Popen[str]:
 
 
 def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    import psycopg
+    from sqlalchemy import create_engine, text
 
-    with psycopg.connect(url) as conn:
-        return list(conn.execute(sql).fetchall())
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql)).all()]
+    finally:
+        engine.dispose()
 
 
-def test_concurrent_writers_leave_no_duplicates_and_no_errors(pg: Any, tmp_path: Path) -> None:
-    from claimledger.store.ledger import Ledger
-
-    url = pg.create_db("concurrent_writers")
-    Ledger.open("postgresql+psycopg://" + url[len("postgresql://") :]).close()  # migrate once
+def test_concurrent_writers_leave_no_duplicates_and_no_errors(
+    stores: Stores, tmp_path: Path
+) -> None:
+    # A new store: the writers also race to create its tables.
+    url = stores.new()
     folders, distinct = _inputs(tmp_path)
 
     procs = [_writer(url, folder) for folder in folders]
@@ -136,7 +145,7 @@ def _claims_and_links(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, 
 
 @pytest.mark.slow
 def test_concurrent_analysing_writers_give_the_ledger_of_one_writer(
-    pg: Any, tmp_path: Path
+    stores: Stores, tmp_path: Path
 ) -> None:
     """Writers that also analyse (extract, link, verdicts) race on claims, not only on articles.
 
@@ -144,8 +153,6 @@ def test_concurrent_analysing_writers_give_the_ledger_of_one_writer(
     linking (and refreshing the index from the store) two writers open the same
     claim twice, or collide on a statement or a claim key.
     """
-    from claimledger.store.ledger import Ledger
-
     lines = [
         ln
         for ln in (SAMPLE / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
@@ -170,12 +177,11 @@ def test_concurrent_analysing_writers_give_the_ledger_of_one_writer(
             args, env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
 
-    reference = pg.create_db("analysing_reference")
+    reference = stores.new()
     one = ingest(reference, *files)
     assert one.wait(timeout=900) == 0, one.stderr.read() if one.stderr else ""
 
-    shared = pg.create_db("analysing_shared")
-    Ledger.open("postgresql+psycopg://" + shared[len("postgresql://") :]).close()
+    shared = stores.new()
     procs = [ingest(shared, f) for f in files]
     outcomes = [(p.wait(timeout=900), p.stderr.read() if p.stderr else "") for p in procs]
     failed = [err.strip().splitlines()[-1] for code, err in outcomes if code != 0]
@@ -192,3 +198,62 @@ def test_concurrent_analysing_writers_give_the_ledger_of_one_writer(
     )
     assert got_claims == ref_claims
     assert len(got_links) == len(ref_links)
+    # Histories written by whichever writer recomputed last still match the evidence.
+    statuses = "SELECT text, status, dirty FROM claims ORDER BY text, status"
+    assert _rows(shared, statuses) == _rows(reference, statuses)
+
+
+@pytest.mark.slow
+def test_two_folder_ingests_and_a_track_end_with_the_union(stores: Stores, tmp_path: Path) -> None:
+    """Issue 15: ``ingest a/ & ingest b/`` (and a hand-tracked claim) on one new store.
+
+    It used to end with ``UNIQUE constraint failed: statements.id`` in one writer
+    (both analysed the article the other had stored) and E402 in the other.
+    """
+    rows = [
+        json.loads(line)
+        for line in (SAMPLE / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    rows.sort(key=lambda r: (r["published"], r["url"]))
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for i, row in enumerate(rows[:6]):
+        folder = folders[i % 2]
+        folder.mkdir(exist_ok=True)
+        # Plain text without a date: dated by the file's modification time.
+        (folder / f"story{i}.txt").write_text(f"{row['title']}\n\n{row['text']}\n", "utf-8")
+    env = {
+        **os.environ,
+        "CLAIMLEDGER_CONFIG": "/nonexistent",
+        "CLAIMLEDGER_EXTRACT__ACTORS_FILE": str(SAMPLE / "actors.yaml"),
+    }
+    url = stores.new()
+    tracked = "Varnian troops are pulling back from the border with Ostrela"
+    commands = [
+        ["ingest", str(folders[0])],
+        ["ingest", str(folders[1])],
+        ["track", tracked, "--claimant", "Varnia"],
+    ]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "claimledger", "--db", url, *args],
+            env=env,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for args in commands
+    ]
+    outcomes = [(p.wait(timeout=900), p.stderr.read() if p.stderr else "") for p in procs]
+    failed = [err.strip().splitlines()[-1:] for code, err in outcomes if code != 0]
+    assert not failed, f"{len(failed)} of {len(procs)} writers failed: {failed}"
+    assert _rows(
+        url, "SELECT count(*), sum(CASE WHEN processed THEN 1 ELSE 0 END) FROM articles"
+    ) == [(6, 6)]
+    assert _rows(url, "SELECT count(*) FROM ingest_failures") == [(0,)]
+    assert _rows(url, "SELECT count(*) FROM claims WHERE tracked") == [(1,)]
+    assert _rows(url, "SELECT count(*) FROM claims WHERE dirty") == [(0,)]
+    # Claim keys drawn by three writers stay distinct, and every statement is stored once.
+    assert _rows(url, "SELECT count(*) - count(DISTINCT key) FROM claims") == [(0,)]
+    [(claims,)] = _rows(url, "SELECT count(*) FROM claims WHERE NOT tracked")
+    assert claims > 0

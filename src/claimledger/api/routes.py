@@ -88,6 +88,7 @@ class IngestOut(BaseModel):
     added: list[str]
     duplicates: list[str]
     failures: list[FailureOut]
+    not_analysed: list[str] = []  # "<article id>: not analysed: language xx"
     statements: int
     claims: int
 
@@ -385,6 +386,7 @@ def api_router(config: Config) -> APIRouter:
             failures=[
                 FailureOut(item=f.item, code=f.code, reason=f.reason) for f in report.failures
             ],
+            not_analysed=[f"{a}: not analysed: language {lang}" for a, lang in report.not_analysed],
             statements=report.statements,
             claims=report.claims,
         )

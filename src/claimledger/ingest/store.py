@@ -23,6 +23,7 @@ from claimledger.ingest.dedup import (
     signature_bytes,
     signature_from_bytes,
 )
+from claimledger.ingest.language import analysed, detect_language
 from claimledger.records import Actor, Article, IngestFailure, Origin, hash_id
 from claimledger.store.ledger import Ledger
 
@@ -100,6 +101,8 @@ def store_articles(
             yield item
             continue
         article = dated(item)
+        if article.language is None:
+            article = replace(article, language=detect_language(article.text))
         canon = canonical_url(article.url)
         agency = detect_agency(article.text, article.byline, known=agencies)
         if agency and not article.byline:
@@ -132,7 +135,7 @@ def store_articles(
         yield stored
 
 
-_ATTEMPTS = 3
+_ATTEMPTS = 5
 
 
 def dated(article: Article, *, now: datetime | None = None) -> Article:
@@ -156,8 +159,9 @@ def dated(article: Article, *, now: datetime | None = None) -> Article:
 
 
 def _is_conflict(exc: StoreError) -> bool:
+    """A write another writer got to first, or a lock it held too long: worth one more try."""
     low = exc.reason.lower()
-    return "duplicate key" in low or "unique constraint" in low
+    return any(s in low for s in ("duplicate key", "unique constraint", "database is locked"))
 
 
 def _store_one(
@@ -196,5 +200,7 @@ def _store_one(
             buckets=buckets,
             origin=origin,
             outlet_actor_id=actor_id,
+            # Stored, not analysed: the models do not cover its language.
+            processed=not analysed(article.language),
         )
     return Stored(article=replace(article, origin_id=origin.id), new=True)

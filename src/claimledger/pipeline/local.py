@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from claimledger.config import Config
 from claimledger.ingest.fetch import FetchOptions
+from claimledger.ingest.language import analysed
 from claimledger.ingest.sources import Defaults, iter_sources
 from claimledger.ingest.store import Stored, store_articles, wire_agencies
 from claimledger.records import Article, IngestFailure, IngestReport, hash_id
@@ -84,6 +85,8 @@ def store_sources(
     for got in stored:
         if isinstance(got, Stored):
             (report.added if got.new else report.duplicates).append(got.article.id)
+            if got.new and not analysed(got.article.language):
+                report.not_analysed.append((got.article.id, got.article.language or ""))
             if progress:
                 progress("stored", len(report.added) + len(report.duplicates))
         elif isinstance(got, IngestFailure):

@@ -1125,6 +1125,8 @@ def recompute(
             )
             with ledger.session() as session:
                 ledger.lock_linking(session)  # concurrent writers may recompute the same claim
+                if not ledger.evidence_current(session, cid, [ev.link_id for ev in evidence[cid]]):
+                    continue  # linked to meanwhile: stays dirty, the linking writer recomputes it
                 fresh.extend(ledger.replace_history(session, cid, events))
                 session.execute(update(ClaimRow).where(ClaimRow.id == cid).values(dirty=False))
     return fresh

@@ -544,9 +544,21 @@ class Ledger:
             return set(s.scalars(select(FeedEntryRow.entry).where(FeedEntryRow.feed == feed)))
 
     def mark_entries(self, feed: str, entries: Iterable[str]) -> None:
+        """Remember feed entries as seen; another watcher marking the same ones is no conflict."""
+        rows = [{"feed": feed, "entry": e, "seen_at": _now()} for e in dict.fromkeys(entries)]
         with self.session() as s:
-            for e in entries:
-                s.merge(FeedEntryRow(feed=feed, entry=e, seen_at=_now()))
+            self._insert_new(s, FeedEntryRow, rows)
+
+    def _insert_new(self, session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows, skipping those whose primary key is already there (any writer's)."""
+        if not rows:
+            return
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        if self.dialect == "postgresql":
+            session.execute(postgresql.insert(model).on_conflict_do_nothing(), list(rows))
+        else:
+            session.execute(sqlite.insert(model).on_conflict_do_nothing(), list(rows))
 
     # -- actors ----------------------------------------------------------------------------------
 
@@ -563,14 +575,38 @@ class Ledger:
                     raise
 
     def lock_linking(self, session: Session) -> None:
-        """Serialise linking across processes sharing a server database.
+        """Serialise linking (and claim keys, and histories) across writer processes.
 
         Whether a statement opens a claim depends on the claims before it, so
-        concurrent writers take turns per article (a transaction-scoped
-        advisory lock); SQLite's single writer lock already serialises them.
+        concurrent writers take turns per article. PostgreSQL: a
+        transaction-scoped advisory lock. SQLite: the database's write lock, taken
+        now rather than at the first insert (``BEGIN IMMEDIATE``): pysqlite reads
+        outside any transaction until the first write, so without it two writers
+        both read an article as unprocessed and both store its statements
+        (``UNIQUE constraint failed: statements.id``). A no-op write is the first
+        statement of the transaction: it waits for the lock under ``busy_timeout``.
+        Call it before the transaction's first write.
         """
         if self.dialect == "postgresql":
             session.execute(text(f"SELECT pg_advisory_xact_lock({_LINK_LOCK})"))
+        elif self.dialect == "sqlite":
+            session.execute(text("UPDATE claims SET dirty = dirty WHERE 0"))
+
+    def evidence_current(self, session: Session, claim_id: str, link_ids: Iterable[str]) -> bool:
+        """Whether the claim's usable links are still exactly ``link_ids`` (under the lock).
+
+        A recompute reads the evidence before it takes the lock; when another writer
+        linked to the claim in between, its history would be stale: the claim stays
+        dirty and that writer's own recompute writes it.
+        """
+        rows = session.execute(
+            select(LinkRow, ArticleRow.id, StatementRow.article_id)
+            .outerjoin(ArticleRow, ArticleRow.id == LinkRow.article_id)
+            .outerjoin(StatementRow, StatementRow.id == LinkRow.statement_id)
+            .where(LinkRow.claim_id == claim_id)
+        ).all()
+        now = {r.id for r, art, st_art in rows if _link_problem(r, art, st_art) is None}
+        return now == set(link_ids)
 
     def vectors_after(
         self, session: Session, claim_key: int, member_id: int
@@ -703,6 +739,8 @@ class Ledger:
         entities: Sequence[str],
     ) -> int:
         """Insert a claim if new; returns its integer index key."""
+        # Keys are max + 1: writers (ingest, track, API) take turns to draw them.
+        self.lock_linking(session)
         row = session.get(ClaimRow, claim.id)
         if row is not None:
             return row.key
@@ -1051,7 +1089,8 @@ class Ledger:
     def watch(self, user: str, claim_id: str) -> None:
         with self.session() as s:
             if s.get(WatchRow, (user, claim_id)) is None:
-                s.add(WatchRow(user=user, claim_id=claim_id, added_at=_now(), last_seen_at=None))
+                row = {"user": user, "claim_id": claim_id, "added_at": _now(), "last_seen_at": None}
+                self._insert_new(s, WatchRow, [row])
 
     def unwatch(self, user: str, claim_id: str) -> None:
         with self.session() as s:
