@@ -6,7 +6,7 @@ stored before keep ``date_source`` NULL: whether the date was their own or
 ``--published`` was not recorded. ``problem`` keeps
 what went wrong with one item, so that a view shows it instead of failing.
 
-Revision ID: 0003_item_dates_languages_problems
+Revision ID: 0003_dates_languages
 Revises: 0002_recorded_at
 Create Date: 2026-12-04
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_item_dates_languages_problems"
+revision = "0003_dates_languages"
 down_revision = "0002_recorded_at"
 branch_labels = None
 depends_on = None
