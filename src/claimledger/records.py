@@ -166,7 +166,10 @@ class Link:
     confidence: float
     similarity: float
     statement_id: str | None = None
-    role: Literal["assertion", "report"] = "report"
+    # "assertion": where the claim was asserted; "report": a statement restating it (the
+    # same claim); "evidence": a statement about it that supports, refutes or questions it
+    # without being it (docs/claims.md).
+    role: Literal["assertion", "report", "evidence"] = "report"
 
 
 @dataclass(frozen=True, slots=True)

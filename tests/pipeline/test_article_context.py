@@ -154,7 +154,7 @@ def test_a_nameless_supporting_sentence_links_to_the_claim_its_article_relays(
     [claim_id] = sqlite_ledger.all_claim_ids()
     assert set(links) == {RELAY, EVIDENCE}
     ev = links[EVIDENCE]
-    assert (ev.claim_id, ev.role, ev.stance) == (claim_id, "report", "supports")
+    assert (ev.claim_id, ev.role, ev.stance) == (claim_id, "evidence", "supports")
     assert 0.35 <= ev.similarity < 0.55  # below the linking threshold: only the article ties it
     # Too far from the claim even for context: never offered to the stance model.
     assert all(text != FAR for _, text in stub.asked)

@@ -52,7 +52,7 @@ def evidence_item(draw: st.DrawFn, index: int) -> Evidence:
         confidence=draw(st.sampled_from([0.2, 0.5, 0.9])),
         date=day(draw(st.integers(1, 20)), draw(st.integers(0, 23))),
         retracts=draw(st.sampled_from([False, False, False, False, True])),
-        role=draw(st.sampled_from(["report", "report", "report", "assertion"])),
+        role=draw(st.sampled_from(["report", "report", "evidence", "assertion"])),
     )
 
 

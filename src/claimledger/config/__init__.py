@@ -59,11 +59,18 @@ class ExtractConfig(_Section):
 
 class CheckworthyConfig(_Section):
     threshold: float = Field(ge=0, le=1)
+    attributed_threshold: float = Field(default=0.1, ge=0, le=1)
 
 
 class LinkConfig(_Section):
     threshold: float = Field(ge=0, le=1)
     k: int = Field(ge=1)
+    same_similarity: float = Field(default=0.6, ge=0, le=1)
+    evidence_similarity: float = Field(default=0.55, ge=0, le=1)
+
+
+class ClaimsConfig(_Section):
+    rules_off: list[str] = Field(default_factory=list)
 
 
 class PolicyConfig(BaseModel):
@@ -92,6 +99,7 @@ class Config(_Section):
     dedup: DedupConfig
     extract: ExtractConfig
     checkworthy: CheckworthyConfig
+    claims: ClaimsConfig
     link: LinkConfig
     policy: PolicyConfig
     api: ApiConfig

@@ -343,6 +343,77 @@ def _weak_match(pair: PairScore, weights: LinkWeights) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A claim from the index, scored against a statement."""
+
+    pair: PairScore
+    key: int
+    claim: ClaimCandidate
+
+
+def scored_candidates(
+    vector: npt.ArrayLike,
+    *,
+    actor_id: str | None,
+    entities: frozenset[str],
+    date: Date | None,
+    index: VectorIndex,
+    candidates: Mapping[int, ClaimCandidate] | CandidateLookup,
+    k: int = DEFAULT_K,
+    threshold: float = DEFAULT_THRESHOLD,
+    weights: LinkWeights = DEFAULT_WEIGHTS,
+    words: frozenset[str] | None = None,
+) -> tuple[list[Candidate], Candidate | None]:
+    """The index's claims a statement may link to, best first, and the best contradiction
+    candidate (below the threshold but about the same names; see ``link_statement``).
+
+    Returns ``([], None)`` for an unusable vector or an empty index.
+    """
+    vec = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if vec.size != index.dim or not np.all(np.isfinite(vec)) or not np.any(vec):
+        return [], None
+    if len(index) == 0:
+        return [], None
+    keys, dists = index.search(vec, k)
+    accepted: list[Candidate] = []
+    weak: Candidate | None = None
+    for key, dist in zip(keys[0].tolist(), dists[0].tolist(), strict=True):
+        if key < 0:
+            break
+        cand = candidates.get(int(key))
+        if cand is None:
+            logger.debug("index key %d has no candidate claim; skipped", key)
+            continue
+        pair = score_pair(
+            1.0 - float(dist),
+            entities=entities,
+            candidate_entities=cand.entities,
+            actor_id=actor_id,
+            candidate_actor_id=cand.claimant_actor_id,
+            date=date,
+            candidate_date=cand.date,
+            weights=weights,
+            words=words,
+            candidate_words=cand.words,
+        )
+        if _weak_match(pair, weights) and (weak is None or pair.score > weak.pair.score):
+            weak = Candidate(pair, int(key), cand)
+        if pair.similarity >= weights.min_similarity and accepts(
+            pair, threshold=threshold, weights=weights
+        ):
+            accepted.append(Candidate(pair, int(key), cand))
+    accepted.sort(key=lambda c: (-c.pair.score, c.claim.claim_id))
+    # One entry per claim (a claim's members share its id): its best-scored way in.
+    best: list[Candidate] = []
+    seen: set[str] = set()
+    for found in accepted:
+        if found.claim.claim_id not in seen:
+            seen.add(found.claim.claim_id)
+            best.append(found)
+    return best, weak
+
+
 def link_statement(
     stmt_text: str,
     vector: npt.ArrayLike,

@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
+from claimledger.extract.proposition import Proposition
 from claimledger.records import Actor, Article, Attribution, Claim, Link, Statement, hash_id
 from claimledger.store.ledger import Ledger
 from claimledger.store.models import MEMBER_KEY_BASE, ArticleRow, ClaimRow, OriginRow, OutletRow
@@ -76,6 +77,10 @@ class Analysed:
     vectors: dict[str, bytes] = field(default_factory=dict)  # statement id -> float32[384]
     entities: dict[str, list[str]] = field(default_factory=dict)
     resolution: dict[str, date] = field(default_factory=dict)  # predictions' dates
+    # What each embedded statement asserts, read off its parse (extract/proposition.py).
+    propositions: dict[str, Proposition] = field(default_factory=dict)
+    # The not-a-claim rule that fired on a statement (extract/claimhood.py), if any.
+    not_claim: dict[str, str] = field(default_factory=dict)
     # The attributed statement the headline restates: the article's news, a claim to
     # track whatever the check-worthiness model says of its wording.
     headline: set[str] = field(default_factory=set)
@@ -150,15 +155,33 @@ def load_actors(*, ledger: Ledger, config: Config) -> int:
 # -- per-article stages ------------------------------------------------------------------------
 
 
+# A period after these ends no sentence: initials and acronyms ("U.S.", "U.N.") and the
+# titles and month abbreviations of news copy ("Gen. Milley", "Feb. 4").
+_NO_STOP = re.compile(
+    r"(?:\b[A-Z]|\b(?:Gen|Lt|Col|Maj|Capt|Sgt|Adm|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|St|No|Jan|Feb"
+    r"|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Inc|Corp|Co|Jr|Sr|vs))\.$"
+)
+
+
 def _sentences(text: str) -> Iterable[tuple[int, int]]:
+    start = 0
     for m in _SENT.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end
+        end = m.end()
+        # Join across a period that ends an abbreviation and is followed by more text.
+        if (
+            end < len(text)
+            and text[end : end + 1] != "\n"
+            and _NO_STOP.search(text[m.start() : end].rstrip())
+        ):
+            continue
+        s, e = start, end
+        start = end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            yield s, e
 
 
 def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -327,11 +350,14 @@ def analyse_articles(
     articles: Sequence[Article], *, config: Config, actors: Any | None = None
 ) -> list[Analysed]:
     """The per-article stages: extraction, check-worthiness, embedding, entities, dates."""
+    from claimledger.extract.attribution import load_nlp
     from claimledger.extract.checkworthy import is_no_comment, score_checkworthy
+    from claimledger.extract.claimhood import assess, not_a_claim
     from claimledger.extract.timex import is_future
     from claimledger.link.embeddings import get_embedder
     from claimledger.link.linker import linking_entities
 
+    check_rules_off(config)
     table = actors if actors is not None else actor_table(config.extract.actors_file)
     batches = extract_statements(articles, config=config, actors=table)
     flat = [st for sts in batches for st in sts]
@@ -346,8 +372,20 @@ def analyse_articles(
     # is evidence about a claim though it opens none. Embedding costs ~4x the parse.
     evidence_bar = min(config.checkworthy.threshold, EVIDENCE_THRESHOLD)
     to_embed = [st for st in flat if st.attributed or score_of[st.id] >= evidence_bar]
+    # One parse of each embedded content: its proposition (subject resolved from the
+    # speaker) is what is embedded and what a claim opened from it says.
+    assessed = (
+        assess(
+            [_proposition(st.content_text) for st in to_embed],
+            [_speaker_name(st) for st in to_embed],
+            nlp=load_nlp(),
+        )
+        if to_embed
+        else []
+    )
+    prop_of = {st.id: pa for st, pa in zip(to_embed, assessed, strict=True)}
     vecs = (
-        get_embedder().encode([_proposition(st.content_text) for st in to_embed])
+        get_embedder().encode([prop_of[st.id][0].text for st in to_embed])
         if to_embed
         else np.zeros((0, DIM), np.float32)
     )
@@ -373,6 +411,18 @@ def analyse_articles(
         for st in scored:
             if st.id in vec_of:
                 an.vectors[st.id] = vec_of[st.id]
+                prop, marks = prop_of[st.id]
+                an.propositions[st.id] = prop
+                rule = not_a_claim(
+                    prop,
+                    marks,
+                    attributed=st.attributed,
+                    refers_to=st.time_resolved,
+                    published=art.published.date() if art.published else None,
+                    rules_off=config.claims.rules_off,
+                )
+                if rule is not None:
+                    an.not_claim[st.id] = rule
                 an.entities[st.id] = sorted(linking_entities(_proposition(st.content_text)))
                 when = is_future(st.content_text, art.published) if art.published else None
                 if when is not None:
@@ -381,6 +431,27 @@ def analyse_articles(
             an.headline = _headline_statements(an, title_of[art.id])
         out.append(an)
     return out
+
+
+def check_rules_off(config: Config) -> None:
+    """Refuse a ``claims.rules_off`` id that names no rule (a typo would switch nothing off).
+
+    Raises:
+        ConfigError: E401 naming the unknown id.
+    """
+    from claimledger.extract.claimhood import RULE_IDS as CLAIM_RULES
+    from claimledger.link.relation import RULE_IDS as RELATION_RULES
+
+    unknown = sorted(set(config.claims.rules_off) - CLAIM_RULES - RELATION_RULES)
+    if unknown:
+        raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")
+
+
+def _speaker_name(st: Statement) -> str | None:
+    """How a statement's speaker is named, for a subject the content leaves out."""
+    if not st.attributed:
+        return None
+    return st.speaker or st.source_text
 
 
 # "Defence Ministry: Varnia building bridge", "Varnia building bridge, ministry says": the
@@ -608,6 +679,7 @@ def link_analysed(
     index = index if index is not None else open_index(ledger, index_dir=config.store.index_dir)
     lookup = StoreCandidates(ledger)
     table = actors if actors is not None else actor_table(config.extract.actors_file)
+    facts = ClaimFacts(table)
     ordered = sorted(
         analysed,
         key=lambda a: (a.article.published or datetime.min.replace(tzinfo=UTC), a.article.id),
@@ -629,7 +701,7 @@ def link_analysed(
                 _catch_up(index, ledger, session)
                 report.statements += ledger.put_statements(session, an.statements)
                 matched, unmatched = _match_statements(
-                    an, index=index, lookup=lookup, config=config
+                    an, index=index, lookup=lookup, config=config, facts=facts
                 )
                 # The article's writes share one session, index and report.
                 link = partial(
@@ -640,12 +712,18 @@ def link_analysed(
                     index=index,
                     lookup=lookup,
                     report=report,
+                    rules_off=config.claims.rules_off,
                 )
                 rejected = link(matched)
-                unmatched += rejected
+                waiting = {st.id for st in unmatched}
+                unmatched += [st for st in rejected if st.id not in waiting]
                 # Article context: the claims this article relays reach its other sentences.
                 gone = {st.id for st in rejected}
-                relayed = [m for m in matched if not m.weak and m.statement.id not in gone]
+                relayed = [
+                    m
+                    for m in matched
+                    if not m.weak and not m.evidence and m.statement.id not in gone
+                ]
                 tried = {(m.statement.id, m.claim_id) for m in matched if m.statement.id in gone}
                 context = _context_matches(an, unmatched, relayed, session=session, tried=tried)
                 if context:
@@ -666,7 +744,9 @@ def link_analysed(
                         lookup=lookup,
                         table=table,
                         report=report,
+                        facts=facts,
                     ),
+                    facts=facts,
                 )
                 ledger.mark_processed(session, art.id)
             report.articles += 1
@@ -712,22 +792,93 @@ class _Match:
     claim_text: str
     weak: bool = False  # a contradiction link: kept only if the stance refutes or questions
     context: bool = False  # an article-context link: kept only if the stance takes a side
+    # Evidence about the claim, not the claim itself (link/relation.py): kept only if the
+    # stance takes a side, never a way into the claim; ``failed`` names the same-claim
+    # rules the pair failed.
+    evidence: bool = False
+    failed: tuple[str, ...] = ()
+
+
+class ClaimFacts:
+    """Propositions and subject sides of candidate claims, read once per linking run.
+
+    A claim opened in this run brings its statement's proposition; an older one is
+    parsed from its stored text (already a self-contained proposition) when first met.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self._facts: dict[str, tuple[Proposition, str | None]] = {}
+
+    def side(self, prop: Proposition, actor_id: str | None = None) -> str | None:
+        """The state (or, failing that, the actor) a proposition's subject stands for."""
+        return subject_side(prop, self.table, actor_id=actor_id)
+
+    def put(self, claim_id: str, prop: Proposition, side: str | None) -> None:
+        self._facts[claim_id] = (prop, side)
+
+    def get(self, claim_id: str, text: str) -> tuple[Proposition, str | None]:
+        found = self._facts.get(claim_id)
+        if found is None:
+            from claimledger.extract.attribution import load_nlp
+            from claimledger.extract.claimhood import assess
+
+            [(prop, _)] = assess([text], [None], nlp=load_nlp())
+            found = (prop, self.side(prop))
+            self._facts[claim_id] = found
+        return found
+
+
+def subject_side(prop: Proposition, table: Any, *, actor_id: str | None = None) -> str | None:
+    """The state a proposition's subject acts for: that of the first name in it the actor
+    table knows ("Moscow", "Russian troops" -> russia); the speaker's when the subject was
+    resolved from the speaker (``actor_id``); None when unknown or no state's (reporters,
+    satellite firms and monitors observe, they are not the doers a claim is about)."""
+    for name in prop.subject_names:
+        actor = table.resolve(name)
+        if actor is not None and not actor.id.startswith("auto:"):
+            state = table.home_state(actor.id)
+            return str(state) if state else None
+    if actor_id is not None and prop.subject_names and prop.subject is not None:
+        state = table.home_state(actor_id)
+        return str(state) if state else None
+    return None
+
+
+def _statement_side(an: Analysed, st: Statement, facts: ClaimFacts) -> str | None:
+    prop = an.propositions.get(st.id)
+    if prop is None:
+        return None
+    speaker = _speaker_name(st)
+    resolved = speaker is not None and prop.subject == speaker
+    return facts.side(prop, st.actor_id if resolved else None)
 
 
 def _match_statements(
-    an: Analysed, *, index: Any, lookup: StoreCandidates, config: Config
+    an: Analysed,
+    *,
+    index: Any,
+    lookup: StoreCandidates,
+    config: Config,
+    facts: ClaimFacts,
 ) -> tuple[list[_Match], list[Statement]]:
-    from claimledger.link.linker import content_words, link_statement
+    """Each embedded statement's best claim, as a same-claim or an evidence match.
+
+    A statement that is only evidence about its claim is also returned as unmatched:
+    it may open a claim of its own.
+    """
+    from claimledger.link.linker import content_words, scored_candidates
+    from claimledger.link.relation import Thresholds, relation
 
     matched: list[_Match] = []
     unmatched: list[Statement] = []
     art = an.article
+    bars = Thresholds(same=config.link.same_similarity, evidence=config.link.evidence_similarity)
     for st in an.statements:
         raw = an.vectors.get(st.id)
         if raw is None:
             continue
-        decision = link_statement(
-            st.content_text,
+        accepted, weak = scored_candidates(
             _vec(raw),
             actor_id=st.actor_id,
             entities=frozenset(an.entities.get(st.id, ())),
@@ -735,20 +886,69 @@ def _match_statements(
             index=index,
             candidates=lookup,
             k=config.link.k,
-            threshold=config.link.threshold,
+            threshold=min(config.link.threshold, bars.evidence),
             words=content_words(_proposition(st.content_text)),
         )
-        if decision.claim_id is None:
-            unmatched.append(st)
+        prop = an.propositions.get(st.id)
+        if not accepted:
+            if weak is not None:
+                # A contradiction candidate: kept only if the stance refutes or questions.
+                matched.append(
+                    _Match(
+                        st,
+                        weak.claim.claim_id,
+                        weak.key,
+                        weak.pair.similarity,
+                        weak.claim.text,
+                        weak=True,
+                    )
+                )
+            else:
+                unmatched.append(st)
             continue
-        cand = lookup.get(decision.key) if decision.key is not None else None
-        text = cand.text if cand is not None else ""
-        matched.append(
-            _Match(
-                st, decision.claim_id, decision.key, float(decision.similarity), text, decision.weak
-            )
-        )
+        same: _Match | None = None
+        evidence: list[_Match] = []
+        for cand in accepted:
+            cos = cand.pair.similarity
+            kind: str = "same"
+            failed: list[str] = []
+            if prop is not None:
+                claim_prop, claim_side = facts.get(cand.claim.claim_id, cand.claim.text)
+                kind, failed = relation(
+                    cos,
+                    prop,
+                    claim_prop,
+                    stmt_side=_statement_side(an, st, facts),
+                    claim_side=claim_side,
+                    thresholds=bars,
+                    rules_off=config.claims.rules_off,
+                )
+                if kind == "same" and cand.pair.score < config.link.threshold:
+                    kind = "evidence"
+            if kind == "same" and same is None:
+                same = _Match(st, cand.claim.claim_id, cand.key, cos, cand.claim.text)
+            elif kind != "none" and len(evidence) < EVIDENCE_PER_STATEMENT:
+                evidence.append(
+                    _Match(
+                        st,
+                        cand.claim.claim_id,
+                        cand.key,
+                        cos,
+                        cand.claim.text,
+                        evidence=True,
+                        failed=tuple(failed),
+                    )
+                )
+        matched.extend([same] if same is not None else [])
+        matched.extend(evidence)
+        if same is None:
+            # Only evidence about other claims (or nothing): it may open a claim of its own.
+            unmatched.append(st)
     return matched, unmatched
+
+
+# Claims a statement may be evidence about besides the one it restates.
+EVIDENCE_PER_STATEMENT = 2
 
 
 def _context_matches(
@@ -807,9 +1007,11 @@ def _link_reports(
     index: Any,
     lookup: StoreCandidates,
     report: ProcessReport,
+    rules_off: Sequence[str] = (),
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
     from claimledger.link.linker import keeps_context_link, keeps_weak_link, main_clause
+    from claimledger.link.relation import keeps_evidence
     from claimledger.stance.predict import predict_stance, statement_stance_text
 
     if not matched:
@@ -825,8 +1027,12 @@ def _link_reports(
             stance == "unrelated"
             or (m.weak and not keeps_weak_link(stance, conf))
             or (m.context and not keeps_context_link(stance, conf))
+            or (m.evidence and not keeps_evidence(stance, conf, m.failed, rules_off=rules_off))
         ):
-            unrelated.append(st)
+            # A dropped evidence link leaves its statement where it was (it is already
+            # free to open a claim); a dropped restatement frees it.
+            if not m.evidence:
+                unrelated.append(st)
             continue
         link = Link(
             id=hash_id(m.claim_id, st.id, prefix="l"),
@@ -836,7 +1042,7 @@ def _link_reports(
             confidence=float(conf),
             similarity=m.similarity,
             statement_id=st.id,
-            role="report",
+            role="evidence" if m.evidence or m.weak or m.context else "report",
         )
         report.links += int(ledger.put_link(session, link))
         session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
@@ -847,7 +1053,12 @@ def _link_reports(
         # A refutation worded like the claim ("no withdrawal of units from Kasel") is not
         # a paraphrase: as a member it would pull unrelated statements into the claim.
         # Nor does a context link: it is evidence about the claim, not a way of saying it.
-        if m.similarity >= MEMBER_SIMILARITY and stance == "supports" and not m.context:
+        if (
+            m.similarity >= MEMBER_SIMILARITY
+            and stance == "supports"
+            and not m.context
+            and not m.evidence
+        ):
             raw = an.vectors[st.id]
             member = ledger.add_member(session, m.claim_id, st.id, raw)
             cand = lookup.get(m.key) if m.key is not None else None
@@ -864,6 +1075,7 @@ def _open_claims(
     config: Config,
     link: Callable[[list[_Match]], list[Statement]],
     open_claim: Callable[[Statement], _Match],
+    facts: ClaimFacts | None = None,
 ) -> None:
     """Open claims for the article's unlinked check-worthy (or headline) statements.
 
@@ -874,10 +1086,9 @@ def _open_claims(
     opened: list[_Match] = []
     restated: list[_Match] = []
     for st in sorted(statements, key=lambda x: (x.content[0], x.id)):
-        worthy = (st.checkworthiness or 0.0) >= config.checkworthy.threshold
-        if not worthy and st.id not in an.headline:
+        if not _opens_claim(an, st, config=config) or st.id in an.not_claim:
             continue
-        again = _restates(an, st, opened, config=config)
+        again = _restates(an, st, opened, config=config, facts=facts)
         if again is not None:
             restated.append(again)
         else:
@@ -886,8 +1097,34 @@ def _open_claims(
         open_claim(st)
 
 
+def _opens_claim(an: Analysed, st: Statement, *, config: Config) -> bool:
+    """Whether a statement is worth a claim of its own (before the not-a-claim rules).
+
+    The headline's statement is; an outlet's own sentence is when the check-worthiness
+    model says so; a known speaker's assertion with a verb of its own is from a lower
+    score (``checkworthy.attributed_threshold``): an actor's assertion about facts,
+    events, intentions or the future is what a claim is, however it is worded.
+    """
+    score = st.checkworthiness or 0.0
+    if score >= config.checkworthy.threshold or st.id in an.headline:
+        return True
+    prop = an.propositions.get(st.id)
+    return (
+        st.attributed
+        and st.actor_id is not None
+        and prop is not None
+        and prop.finite
+        and score >= config.checkworthy.attributed_threshold
+    )
+
+
 def _restates(
-    an: Analysed, st: Statement, opened: Sequence[_Match], *, config: Config
+    an: Analysed,
+    st: Statement,
+    opened: Sequence[_Match],
+    *,
+    config: Config,
+    facts: ClaimFacts | None = None,
 ) -> _Match | None:
     """The claim opened earlier in this article that ``st`` restates, as a match, or None.
 
@@ -907,6 +1144,19 @@ def _restates(
     if best is None:
         return None
     cos, m = best
+    prop, other = an.propositions.get(st.id), an.propositions.get(m.statement.id)
+    if facts is not None and prop is not None and other is not None:
+        from claimledger.link.relation import failed_same_rules
+
+        # A paraphrase about another actor or other figures is a point of its own.
+        if failed_same_rules(
+            prop,
+            other,
+            stmt_side=_statement_side(an, st, facts),
+            claim_side=_statement_side(an, m.statement, facts),
+            rules_off=config.claims.rules_off,
+        ):
+            return None
     return _Match(st, m.claim_id, m.key, cos, m.claim_text)
 
 
@@ -977,6 +1227,7 @@ def _open_claim(
     lookup: StoreCandidates,
     table: Any,
     report: ProcessReport,
+    facts: ClaimFacts | None = None,
 ) -> _Match:
     """Open a claim asserted by ``st``; returns it as ``st``'s own match."""
     from claimledger.link.linker import ClaimCandidate, canonical_text
@@ -984,9 +1235,15 @@ def _open_claim(
     art = an.article
     raw = an.vectors[st.id]
     ents = frozenset(an.entities.get(st.id, ()))
+    body = _claim_body(art.text, st)
+    prop = an.propositions.get(st.id)
     claim = Claim(
         id=hash_id(st.id, prefix="c"),
-        text=canonical_text(_DATELINE.sub("", _claim_body(art.text, st))),
+        # The proposition when the content is what was said; a content that is no
+        # proposition on its own is told with its source and cue (``_claim_body``).
+        text=prop.text
+        if prop is not None and body == st.content_text
+        else canonical_text(_DATELINE.sub("", body)),
         first_seen=art.published,
         claimant_name=claimant_name(st, art, table),
         claimant_actor_id=st.actor_id,
@@ -994,6 +1251,8 @@ def _open_claim(
         first_statement_id=st.id,
     )
     key = ledger.put_claim(session, claim, vector=raw, entities=sorted(ents))
+    if facts is not None and prop is not None and claim.text == prop.text:
+        facts.put(claim.id, prop, _statement_side(an, st, facts))
     index.add(np.asarray([key], dtype=np.int64), _vec(raw).reshape(1, -1))
     lookup.put(key, ClaimCandidate.from_claim(claim, entities=ents))
     report.claims += 1

@@ -202,7 +202,7 @@ def _link_problem(
         return f"link {row.id}: statement {row.statement_id} is not in article {row.article_id}"
     if row.stance not in STANCES:
         return f"link {row.id}: unknown stance {row.stance!r}"
-    if row.role not in ("assertion", "report"):
+    if row.role not in ("assertion", "report", "evidence"):
         return f"link {row.id}: unknown role {row.role!r}"
     for name in ("confidence", "similarity"):
         value = getattr(row, name)

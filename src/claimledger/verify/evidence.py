@@ -18,7 +18,7 @@ from typing import Literal
 from claimledger.errors import Code, ConfigError
 from claimledger.records import Article, Link, Outlet, Stance, Statement
 
-Role = Literal["assertion", "report"]
+Role = Literal["assertion", "report", "evidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,8 @@ class Evidence:
         retracts: The text reads as withdrawing an earlier statement
             (:func:`is_retraction`); it counts as a retraction only when the
             speaker is on the claimant side.
-        role: ``"assertion"`` where the claim was asserted, else ``"report"``.
+        role: ``"assertion"`` where the claim was asserted, ``"report"`` for a restatement,
+            ``"evidence"`` for a statement about the claim that is not the claim.
         origin_outlet_actor_id: Actor of the outlet that first published the
             origin (the author of a syndicated story), if known.
         text: The statement (or article title) text, for display.

@@ -1,0 +1,218 @@
+"""What is not a claim: named rules over a statement's text and parse.
+
+A claim is an actor's assertion about facts, events, intentions or the future. Some
+sentences that the check-worthiness model (trained on debate transcripts) scores high
+are none of that: a photo caption, a request for comment, a newsletter box, a byline,
+an outlet's rhetorical question, a fragment without a verb. Each rule here has an id,
+a one-line purpose, its own test (``tests/extract/test_claimhood.py``) and can be
+switched off by id (``claims.rules_off``); ``claimledger eval rules`` measures them.
+
+Word patterns are data (``PATTERNS``), matched with spaCy's ``Matcher`` on lower-cased
+tokens of the text's tokenisation; parse-based rules read the ``Proposition``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from claimledger.extract.proposition import Proposition, bare_content, read_proposition
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A not-a-claim rule: its id and what it is for."""
+
+    id: str
+    purpose: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("NC_FRAGMENT", "a content without a finite verb is a phrase, not a proposition"),
+    Rule("NC_QUESTION", "an outlet's own question asserts nothing"),
+    Rule("NC_NO_COMMENT", "who did not comment or react states nothing about the story"),
+    Rule("NC_REQUEST_COMMENT", "an outlet asking someone for comment is not news"),
+    Rule("NC_CAPTION", "photo captions and picture credits"),
+    Rule("NC_PROMO", "newsletter, subscription and sharing boxes"),
+    Rule("NC_BYLINE", "bylines and staff credits"),
+    Rule("NC_BACKGROUND", "an outlet's own sentence about years before the story is history"),
+)
+# How far before an article an outlet's own sentence must be dated to be background.
+BACKGROUND_DAYS = 365
+RULE_IDS = frozenset(r.id for r in RULES)
+
+# Token patterns (spaCy Matcher, LOWER) per word rule. Several patterns per rule.
+PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
+    "NC_NO_COMMENT": [
+        [
+            {"LOWER": "no"},
+            {"LOWER": "immediate"},
+            {"LOWER": {"IN": ["reaction", "response", "comment"]}},
+        ],
+        [
+            {"LOWER": {"IN": ["did", "could"]}},
+            {"LOWER": {"IN": ["not", "n't"]}},
+            {"LOWER": "immediately", "OP": "?"},
+            {"LOWER": {"IN": ["comment", "respond", "reply"]}},
+        ],
+        [
+            {"LOWER": "declined"},
+            {"LOWER": "to"},
+            {"LOWER": {"IN": ["comment", "respond", "elaborate"]}},
+        ],
+        [{"LOWER": "could"}, {"LOWER": "not"}, {"LOWER": "be"}, {"LOWER": "reached"}],
+        [
+            {"LOWER": "had"},
+            {"LOWER": "no"},
+            {"LOWER": "immediate", "OP": "?"},
+            {"LOWER": "comment"},
+        ],
+        [
+            {"LOWER": "not"},
+            {"LOWER": "immediately"},
+            {"LOWER": "available"},
+            {"LOWER": "for"},
+            {"LOWER": "comment"},
+        ],
+    ],
+    "NC_REQUEST_COMMENT": [
+        [
+            {"LEMMA": {"IN": ["contact", "reach", "ask", "approach"]}},
+            {"OP": "{0,6}"},
+            {"LOWER": "for"},
+            {"LOWER": {"IN": ["comment", "comments", "reaction", "response"]}},
+        ],
+        [
+            {"LOWER": {"IN": ["request", "requests"]}},
+            {"LOWER": "for"},
+            {"LOWER": {"IN": ["comment", "comments"]}},
+        ],
+        [{"LOWER": "reached"}, {"LOWER": "out"}, {"LOWER": "to"}],
+    ],
+    "NC_CAPTION": [
+        [
+            {"LOWER": {"IN": ["photo", "photograph", "picture", "image", "file", "pictured"]}},
+            {"LOWER": {"IN": [":", "by", "credit", "credits", "photo"]}},
+        ],
+        [{"LOWER": "getty"}, {"LOWER": "images"}],
+        [
+            {"LOWER": {"IN": ["ap", "afp", "reuters", "epa", "tass", "sputnik"]}},
+            {"LOWER": {"IN": ["photo", "/", "via"]}},
+        ],
+        [
+            {"LOWER": "(", "OP": "?"},
+            {"LOWER": {"IN": ["photo", "image", "video", "illustration"]}},
+            {"LOWER": ":"},
+        ],
+    ],
+    "NC_PROMO": [
+        [{"LOWER": "sign"}, {"LOWER": "up"}, {"LOWER": {"IN": ["for", "to"]}}],
+        [{"LOWER": {"IN": ["subscribe", "newsletter", "newsletters"]}}],
+        [
+            {"LOWER": "read"},
+            {"LOWER": {"IN": ["more", "also"]}},
+            {"LOWER": {"IN": [":", "here", "about"]}, "OP": "?"},
+        ],
+        [{"LOWER": "click"}, {"LOWER": "here"}],
+        [{"LOWER": "follow"}, {"LOWER": "us"}],
+        [{"LOWER": {"IN": ["copy", "share"]}}, {"LOWER": {"IN": [":", "this", "link"]}}],
+        [{"LOWER": "all"}, {"LOWER": "rights"}, {"LOWER": "reserved"}],
+    ],
+    "NC_BACKGROUND": [
+        [
+            {"LOWER": {"IN": ["for", "over"]}},
+            {"LOWER": {"IN": ["centuries", "decades", "generations"]}},
+        ],
+        [
+            {"LOWER": {"IN": ["centuries", "decades"]}},
+            {"LOWER": {"IN": ["ago", "later", "earlier"]}},
+        ],
+        [
+            {"LOWER": "in"},
+            {"LOWER": "the"},
+            {"LOWER": "past"},
+            {"LOWER": {"IN": ["century", "centuries"]}},
+        ],
+        [{"LOWER": {"IN": ["historic", "historical", "historically"]}}],
+    ],
+    "NC_BYLINE": [
+        [
+            {"LOWER": {"IN": ["reporting", "writing", "editing", "additional"]}},
+            {"LOWER": {"IN": ["by", "reporting"]}},
+        ],
+        [
+            {"IS_SENT_START": True, "LOWER": "by"},
+            {"IS_TITLE": True},
+            {"IS_TITLE": True},
+            {"IS_PUNCT": True, "OP": "?"},
+            {"IS_SENT_START": False, "OP": "?"},
+        ],
+    ],
+}
+
+
+@lru_cache(maxsize=4)
+def _matcher(nlp: Any) -> Any:
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(nlp.vocab)
+    for rule_id, patterns in PATTERNS.items():
+        matcher.add(rule_id, patterns)
+    return matcher
+
+
+def word_rules(doc: Any, *, nlp: Any) -> frozenset[str]:
+    """Ids of the word rules whose patterns match ``doc``."""
+    return frozenset(nlp.vocab.strings[m_id] for m_id, _, _ in _matcher(nlp)(doc))
+
+
+def assess(
+    texts: Sequence[str], speakers: Sequence[str | None], *, nlp: Any, batch_size: int = 64
+) -> list[tuple[Proposition, frozenset[str]]]:
+    """Each content's proposition and the word rules it matches, in one parse pass."""
+    disable = [p for p in ("ner",) if p in nlp.pipe_names]
+    docs = nlp.pipe((bare_content(t) for t in texts), batch_size=batch_size, disable=disable)
+    return [
+        (read_proposition(doc, speaker), word_rules(doc, nlp=nlp))
+        for doc, speaker in zip(docs, speakers, strict=True)
+    ]
+
+
+def not_a_claim(
+    prop: Proposition,
+    matched: Collection[str],
+    *,
+    attributed: bool,
+    refers_to: date | None = None,
+    published: date | None = None,
+    rules_off: Collection[str] = (),
+) -> str | None:
+    """The id of the first rule that makes a statement no claim, or None.
+
+    Args:
+        prop: The statement's proposition.
+        matched: Ids of the word rules that matched its text (``word_rules``).
+        attributed: Whether a speaker said it (an outlet's own sentence is not).
+        refers_to: The date its first time expression resolves to, if any.
+        published: Its article's date, if known.
+        rules_off: Rule ids switched off.
+    """
+    # The word rules say what a sentence is (a caption, a byline): they come first.
+    fired: list[str] = [r.id for r in RULES if r.id in matched and r.id != "NC_BACKGROUND"]
+    if not prop.finite:
+        fired.append("NC_FRAGMENT")
+    if prop.question and not attributed:
+        fired.append("NC_QUESTION")
+    old_date = (
+        refers_to is not None
+        and published is not None
+        and (published - refers_to).days > BACKGROUND_DAYS
+    )
+    # Years named that all lie before the year before the story: "In 2018, Russia opened".
+    old_years = published is not None and bool(prop.years) and max(prop.years) < published.year - 1
+    if not attributed and (old_date or old_years or "NC_BACKGROUND" in matched):
+        fired.append("NC_BACKGROUND")
+    return next((r for r in fired if r not in rules_off), None)

@@ -1,0 +1,248 @@
+"""What a statement asserts, read off its parse: the claim's own words.
+
+A statement's content is what a speaker said, cut out of a sentence: often it has no
+subject of its own ("Russia's defence ministry said *it is pulling back troops*", "the
+ministry announced *pulling back some units*"). A claim's text must stand alone, so the
+subject is resolved from the speaker, while negation, modality and dates are kept and the
+reporting frame is dropped.
+
+One parse per statement content (tagger and parser, no NER), made once in the
+per-article stage; what the later stages need of it travels in a ``Proposition``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Subject pronouns that stand for the speaker ("it is pulling back", "we will respond").
+_SPEAKER_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
+# Parts of speech that carry the content of a proposition (for same-claim checks).
+_CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "NUM"})
+_QUOTES = "\"'“”‘’«»„"
+_NEGATIONS = frozenset({"not", "n't", "no", "never", "neither", "nor", "nobody", "nothing"})
+# Words before a number that make it a year: "in 2014", "since 1991", "of 1915".
+_YEAR_LEAD = frozenset({"in", "since", "of", "from", "until", "till", "by", "before", "after"})
+_FINITE = frozenset({"Fin"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# A first-person or plural subject replaced by a speaker's name takes a singular verb.
+_AGREE = {
+    "are": "is",
+    "am": "is",
+    "'re": "is",
+    "'m": "is",
+    "were": "was",
+    "have": "has",
+    "'ve": "has",
+    "do": "does",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Proposition:
+    """A statement's content as a self-contained proposition, with what linking needs."""
+
+    text: str  # the content with its subject resolved from the speaker where it had none
+    subject: str | None  # the subject as written in ``text``
+    predicate: str | None  # lemma of the main verb (or of the root)
+    negated: bool  # the main verb is negated ("has not happened")
+    finite: bool  # has a finite verb: a proposition rather than a fragment
+    question: bool  # ends with a question mark
+    lemmas: frozenset[str]  # content lemmas, lower case, names excluded
+    numbers: frozenset[str]  # numbers as written, digits only ("7,000" -> "7000")
+    years: frozenset[int] = frozenset()  # years named ("in 2014", "since 1991")
+    # Names in the subject, longest first ("Russia's defence ministry" -> "Russia"; "Russian
+    # troops" -> "Russian"): what the subject's side is looked up by.
+    subject_names: tuple[str, ...] = ()
+    # What is said to happen: the root's lemma and every full verb's ("warning", "attack").
+    predicates: frozenset[str] = frozenset()
+
+
+def _finite(doc: Any) -> bool:
+    for tok in doc:
+        if tok.pos_ in ("VERB", "AUX") and (
+            set(tok.morph.get("VerbForm")) & _FINITE or tok.tag_ in ("MD", "VBD", "VBP", "VBZ")
+        ):
+            return True
+    return False
+
+
+# Dependents that name who the subject is ("*Russian* troops", "*Russia*'s ministry"), not
+# what it is near or does ("a depot supplying *Varnian* units", "troops *in Belarus*").
+_HEAD_DEPS = frozenset({"compound", "amod", "poss", "nmod", "det", "case", "cc", "conj", "nummod"})
+
+
+def _head_phrase(head: Any) -> list[Any]:
+    """The subject's head with the dependents that name it, in order."""
+    keep = [head]
+    stack = [c for c in head.children if c.dep_ in _HEAD_DEPS]
+    while stack:
+        tok = stack.pop()
+        keep.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ in _HEAD_DEPS)
+    return sorted(keep, key=lambda t: t.i)
+
+
+def _names(span: Any) -> tuple[str, ...]:
+    """Runs of proper nouns and capitalised adjectives in ``span`` ("Russian", "White House")."""
+    runs: list[str] = []
+    current: list[str] = []
+    for tok in span:
+        if (tok.pos_ == "PROPN" and any(c.isalpha() for c in tok.text)) or (
+            tok.pos_ == "ADJ" and tok.is_title
+        ):
+            current.append(tok.text)
+            continue
+        if current:
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return tuple(runs)
+
+
+def _agree(verb: Any) -> str | None:
+    """The third-person singular of a present-tense verb ("have" -> "has"), or None."""
+    if verb.lower_ in _AGREE:
+        return _AGREE[verb.lower_]
+    if verb.tag_ != "VBP" or verb.pos_ != "VERB" or not verb.is_alpha:
+        return None
+    word: str = verb.text
+    if word.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _first_word(doc: Any) -> int:
+    """Index of the first token that is not punctuation (an opening quote)."""
+    return next((t.i for t in doc if not t.is_punct), 0)
+
+
+def _root(doc: Any) -> Any | None:
+    sents = list(doc.sents)
+    return sents[0].root if sents else None
+
+
+def _number(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch == ".").strip(".")
+
+
+def read_proposition(doc: Any, speaker: str | None) -> Proposition:
+    """The proposition of one parsed content, its subject resolved from ``speaker``.
+
+    Args:
+        doc: spaCy ``Doc`` of the statement's content (tagger and parser at least), as
+            ``bare_content`` leaves it.
+        speaker: How the article names the speaker ("Russia's defence ministry",
+            "Kuleba"), or None when the statement is the outlet's own.
+    """
+    text = doc.text
+    root = _root(doc)
+    subject = None
+    subject_names: tuple[str, ...] = ()
+    # What is said to happen: the root's lemma and every full verb's ("warning", "attack").
+    predicates: frozenset[str] = frozenset()
+    predicate = None
+    negated = False
+    if root is not None:
+        predicate = root.lemma_.lower()
+        subj = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+        # "has not happened", "there are no signs", "will never invade"
+        negated = any(
+            c.dep_ == "neg"
+            or c.lower_ in _NEGATIONS
+            or any(g.dep_ in ("det", "neg") and g.lower_ in _NEGATIONS for g in c.children)
+            for c in root.children
+            if c.dep_ not in ("ccomp", "xcomp", "advcl", "conj")
+        )
+        if subj is not None:
+            subject = doc[subj.left_edge.i : subj.right_edge.i + 1].text
+            subject_names = _names(_head_phrase(subj))
+            pronoun = subj.left_edge.i == subj.right_edge.i and subj.lower_ in _SPEAKER_PRONOUNS
+            # "It is no secret that ...", "it is likely to ...": a dummy subject, no speaker.
+            if (
+                subj.lower_ == "it"
+                and any(
+                    c.dep_ in ("ccomp", "xcomp", "csubj", "acomp", "attr") for c in root.children
+                )
+                and root.lemma_ == "be"
+            ):
+                pronoun = False
+            if speaker and pronoun and subj.i == _first_word(doc):
+                # "it is pulling back" -> "Russia is pulling back"; "we have" -> "X has"
+                start = subj.idx - doc[0].idx
+                after = subj.i + 1
+                verb = doc[after] if after < len(doc) else None
+                tail = text[start + len(subj.text) :]
+                agreed = _agree(verb) if verb is not None else None
+                plural = speaker.split()[-1].islower() and speaker.endswith("s")
+                if subj.lower_ in ("we", "they", "i") and agreed and not plural and verb:
+                    gap = verb.idx - subj.idx - len(subj.text)
+                    tail = tail[:gap] + agreed + tail[gap + len(verb.text) :]
+                text = text[:start] + speaker + tail
+                subject = speaker
+                subject_names = (speaker,)
+        elif (
+            speaker
+            and doc[_first_word(doc)].pos_ in ("AUX", "VERB")
+            and root.pos_
+            in (
+                "AUX",
+                "VERB",
+            )
+        ):
+            # "Is pulling back some of its troops", "Will not invade": the speaker is the subject.
+            first = doc[_first_word(doc)]
+            start = first.idx - doc[0].idx
+            rest = text[start:]
+            if rest[:1].isupper() and not rest[:2].isupper():
+                rest = rest[0].lower() + rest[1:]
+            text = f"{text[:start]}{speaker} {rest}"
+            subject = speaker
+            subject_names = (speaker,)
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    lemmas = frozenset(
+        t.lemma_.lower()
+        for t in doc
+        if t.pos_ in _CONTENT_POS and not t.is_stop and t.pos_ != "NUM" and t.is_alpha
+    )
+    numbers = frozenset(n for t in doc if t.like_num and (n := _number(t.text)))
+    years = frozenset(
+        int(t.text)
+        for t in doc
+        if t.is_digit
+        and len(t.text) == 4
+        and 1000 <= int(t.text) <= 2100
+        and t.i > 0
+        and doc[t.i - 1].lower_ in _YEAR_LEAD
+    )
+    predicates = frozenset(
+        {t.lemma_.lower() for t in doc if t.pos_ == "VERB" and t.is_alpha}
+        | ({predicate} if predicate and root is not None and root.pos_ != "AUX" else set())
+    )
+    return Proposition(
+        predicates=predicates,
+        subject_names=subject_names,
+        years=years,
+        text=text,
+        subject=subject,
+        predicate=predicate,
+        negated=negated,
+        finite=_finite(doc),
+        question=text.rstrip("\"'”’ ").endswith("?"),
+        lemmas=lemmas,
+        numbers=numbers,
+    )
+
+
+def bare_content(text: str) -> str:
+    """``text`` without surrounding whitespace, quotation marks and a trailing comma."""
+    text = text.strip()
+    while len(text) > 1 and text[0] in _QUOTES:
+        text = text[1:].lstrip()
+    while len(text) > 1 and text[-1] in _QUOTES + ",":
+        text = text[:-1].rstrip()
+    return text

@@ -1,0 +1,190 @@
+"""Same claim, or evidence about a claim: two relations, not one.
+
+Every report on one conflict is close to every other in embedding space: "Moscow has
+deployed 100,000 soldiers near the border", "900 U.S. troops are already in Romania" and
+"Russia is pulling back some of its troops" share a topic, and cosine similarity alone
+files them under one claim. Two statements are the *same claim* only when they have the
+same truth conditions: the same subject, the same predicate, compatible numbers. A
+statement is *evidence about* a claim when it supports, refutes or questions it; it may
+be a claim of its own besides ("7,000 more troops have arrived" refutes a pull-back).
+
+``relation`` decides which of the two a candidate pair from the claim index may be,
+from the two propositions (``extract/proposition.py``) and their subjects' sides; the
+stance model then decides whether an evidence pair takes a side at all
+(``keeps_evidence``). Each check is a named rule that can be switched off by id
+(``claims.rules_off``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from claimledger.extract.proposition import Proposition
+
+Relation = Literal["same", "evidence", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRule:
+    """A same-claim rule: its id and what it is for."""
+
+    id: str
+    purpose: str
+
+
+RULES: tuple[RelationRule, ...] = (
+    RelationRule("SC_SUBJECT", "claims about different actors' doings are different claims"),
+    RelationRule("SC_NUMBERS", "claims with different figures are different claims"),
+    RelationRule(
+        "SC_PREDICATE", "below paraphrase similarity a same claim shares a verb or its words"
+    ),
+    RelationRule("SC_POLARITY", "a negated restatement is evidence against, not the claim"),
+    RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
+)
+RULE_IDS = frozenset(r.id for r in RULES)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Cosine bars of the two relations (``link.same_similarity``, ``link.evidence_similarity``)."""
+
+    same: float = 0.6
+    evidence: float = 0.55
+    # From here a pair is a paraphrase whatever its verbs ("deployed" / "massed").
+    paraphrase: float = 0.75
+
+
+# Numbers below this are counts of days, units or percentages that vary with wording
+# ("two", "3 days"): only larger figures (troops, casualties, money) must agree.
+_FIGURE = 100.0
+
+
+def _figures(numbers: frozenset[str]) -> frozenset[float]:
+    out = set()
+    for n in numbers:
+        try:
+            value = float(n)
+        except ValueError:
+            continue
+        if value >= _FIGURE and not (1900 <= value <= 2100 and n.isdigit() and len(n) == 4):
+            out.add(value)
+    return frozenset(out)
+
+
+def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two sets of figures are compatible: one side has none, or they share one
+    within 10% ("100,000" and "an estimated 100,000"; not "900" and "100,000")."""
+    fa, fb = _figures(a), _figures(b)
+    if not fa or not fb:
+        return True
+    return any(abs(x - y) <= 0.1 * max(x, y) for x in fa for y in fb)
+
+
+def subjects_agree(a: str | None, b: str | None) -> bool:
+    """Whether two subjects' sides (state or actor ids; None if unknown) are compatible."""
+    return a is None or b is None or a == b
+
+
+def shares_content(a: Proposition, b: Proposition) -> bool:
+    """Whether two propositions share a content lemma (verb, noun, adjective)."""
+    return bool(a.lemmas & b.lemmas)
+
+
+# Share of the shorter side's content words the other must have when no verb is shared.
+CONTENT_OVERLAP = 0.25
+
+
+def predicates_agree(a: Proposition, b: Proposition) -> bool:
+    """Whether two propositions say the same kind of thing happens: a shared verb, or a
+    good part of their content words ("blowing up a fuel depot" / "the depot was
+    destroyed in an act of sabotage"). Unknown (no verbs, few words) counts as agreeing."""
+    if not a.predicates or not b.predicates or a.predicates & b.predicates:
+        return True
+    small = min(len(a.lemmas), len(b.lemmas))
+    if small < 2:
+        return True
+    return len(a.lemmas & b.lemmas) / small >= CONTENT_OVERLAP
+
+
+def failed_same_rules(
+    stmt: Proposition,
+    claim: Proposition,
+    *,
+    stmt_side: str | None,
+    claim_side: str | None,
+    similarity: float = 0.0,
+    thresholds: Thresholds = Thresholds(),
+    rules_off: Collection[str] = (),
+) -> list[str]:
+    """Ids of the same-claim rules the pair fails (empty: it may be the same claim)."""
+    failed = []
+    if not subjects_agree(stmt_side, claim_side):
+        failed.append("SC_SUBJECT")
+    if not numbers_agree(stmt.numbers, claim.numbers):
+        failed.append("SC_NUMBERS")
+    if similarity < thresholds.paraphrase and not predicates_agree(stmt, claim):
+        failed.append("SC_PREDICATE")
+    if stmt.negated != claim.negated:
+        failed.append("SC_POLARITY")
+    return [r for r in failed if r not in rules_off]
+
+
+def relation(
+    similarity: float,
+    stmt: Proposition,
+    claim: Proposition,
+    *,
+    stmt_side: str | None,
+    claim_side: str | None,
+    thresholds: Thresholds = Thresholds(),
+    rules_off: Collection[str] = (),
+) -> tuple[Relation, list[str]]:
+    """The relation a statement may have to a candidate claim, and the rules it failed.
+
+    ``same``: the statement restates the claim (a report on it, one of its ways in).
+    ``evidence``: it is about the claim without being it; kept only if the stance
+    model finds it takes a side (``keeps_evidence``). ``none``: too far apart.
+    """
+    if similarity < thresholds.evidence:
+        return "none", []
+    failed = failed_same_rules(
+        stmt,
+        claim,
+        stmt_side=stmt_side,
+        claim_side=claim_side,
+        similarity=similarity,
+        thresholds=thresholds,
+        rules_off=rules_off,
+    )
+    if similarity >= thresholds.same and not failed:
+        return "same", []
+    return "evidence", failed
+
+
+# Stances an evidence link may stand on, and the confidence each needs.
+EVIDENCE_STANCES = {"refutes": 0.5, "questions": 0.5, "supports": 0.6}
+
+
+def keeps_evidence(
+    stance: str, confidence: float, failed: Collection[str], *, rules_off: Collection[str] = ()
+) -> bool:
+    """Whether an evidence pair (``relation`` said ``evidence``) stands given its stance.
+
+    It must take a side with confidence. A "supports" from a pair that failed a
+    same-claim rule on its subject or figures is a neighbouring fact the model reads
+    as agreement ("U.S. troops arrive in Poland" for "Russia masses troops"): dropped
+    (``EV_SIDED_SUPPORT``). Disagreement across subjects stays: "there are no signs of
+    de-escalation" refutes "Russia is pulling back" though NATO says it.
+    """
+    bar = EVIDENCE_STANCES.get(stance)
+    if bar is None or confidence < bar:
+        return False
+    if (
+        stance == "supports"
+        and "EV_SIDED_SUPPORT" not in rules_off
+        and ({"SC_SUBJECT", "SC_NUMBERS", "SC_POLARITY"} & set(failed))
+    ):
+        return False
+    return True

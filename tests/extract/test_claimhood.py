@@ -1,0 +1,106 @@
+"""Not-a-claim rules (extract/claimhood.py): one test per rule id, on real parses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from claimledger.extract.claimhood import RULE_IDS, RULES, assess, not_a_claim
+
+
+def _rule(nlp: Any, text: str, *, attributed: bool = False, **kw: Any) -> str | None:
+    [(prop, marks)] = assess([text], ["Kuleba" if attributed else None], nlp=nlp)
+    return not_a_claim(prop, marks, attributed=attributed, **kw)
+
+
+CLAIM = "Russia has deployed about 100,000 soldiers near the border with Ukraine."
+
+
+def test_a_plain_assertion_is_a_claim(nlp: Any) -> None:
+    assert _rule(nlp, CLAIM) is None
+    assert _rule(nlp, "it will not invade Ukraine", attributed=True) is None
+
+
+def test_NC_FRAGMENT(nlp: Any) -> None:
+    assert _rule(nlp, "the head of Russian diplomacy Sergei Lavrov", attributed=True) == (
+        "NC_FRAGMENT"
+    )
+
+
+def test_NC_QUESTION(nlp: Any) -> None:
+    assert _rule(nlp, "But are NATO allies in agreement on the crisis?") == "NC_QUESTION"
+    # A speaker's question is theirs to answer for: not this rule's business.
+    assert _rule(nlp, "is this a prelude to an invasion?", attributed=True) is None
+
+
+def test_NC_NO_COMMENT(nlp: Any) -> None:
+    assert _rule(nlp, "The Kremlin did not immediately respond to the reports.") == "NC_NO_COMMENT"
+
+
+def test_NC_REQUEST_COMMENT(nlp: Any) -> None:
+    text = "Newsweek has contacted the White House for comment on the reports."
+    assert _rule(nlp, text) == "NC_REQUEST_COMMENT"
+
+
+def test_NC_CAPTION(nlp: Any) -> None:
+    assert _rule(nlp, "Russian tanks are seen near the border. Photo: Getty Images") == "NC_CAPTION"
+
+
+def test_NC_PROMO(nlp: Any) -> None:
+    assert _rule(nlp, "Sign up for our daily newsletter on the war in Ukraine.") == "NC_PROMO"
+
+
+def test_NC_BYLINE(nlp: Any) -> None:
+    assert _rule(nlp, "Reporting by Jane Doe in Kyiv; editing by John Roe.") == "NC_BYLINE"
+
+
+def test_NC_BACKGROUND(nlp: Any) -> None:
+    published = date(2022, 2, 3)
+    text = "In 2018, Russia opened a bridge over the strait linking it to Crimea."
+    assert _rule(nlp, text, published=published) == "NC_BACKGROUND"
+    text = "For centuries, armies have fought over these plains."
+    assert _rule(nlp, text, published=published) == "NC_BACKGROUND"
+    old = "Russia annexed the peninsula on 18 March 2014."
+    assert _rule(nlp, old, refers_to=date(2014, 3, 18), published=published) == "NC_BACKGROUND"
+    # News of last week is not background; nor is a speaker's own account of history.
+    assert _rule(nlp, CLAIM, refers_to=date(2022, 1, 28), published=published) is None
+    assert (
+        _rule(nlp, "Russia opened the bridge in 2018", attributed=True, published=published) is None
+    )
+
+
+@pytest.mark.parametrize("rule", sorted(RULE_IDS))
+def test_every_rule_can_be_switched_off(nlp: Any, rule: str) -> None:
+    samples = {
+        "NC_FRAGMENT": ("the head of Russian diplomacy Sergei Lavrov", {}),
+        "NC_QUESTION": ("But are NATO allies in agreement on the crisis?", {}),
+        "NC_NO_COMMENT": ("The Kremlin did not immediately respond to the reports.", {}),
+        "NC_REQUEST_COMMENT": ("Newsweek has contacted the White House for comment.", {}),
+        "NC_CAPTION": ("Russian tanks are seen near the border. Photo: Getty Images", {}),
+        "NC_PROMO": ("Sign up for our daily newsletter on the war in Ukraine.", {}),
+        "NC_BYLINE": ("Reporting by Jane Doe in Kyiv; editing by John Roe.", {}),
+        "NC_BACKGROUND": (
+            "For centuries, armies have fought over these plains.",
+            {"published": date(2022, 2, 3)},
+        ),
+    }
+    text, kw = samples[rule]
+    assert _rule(nlp, text, **kw) == rule
+    assert _rule(nlp, text, rules_off=[rule], **kw) != rule
+
+
+def test_rules_have_ids_and_purposes() -> None:
+    assert len(RULE_IDS) == len(RULES)
+    assert all(r.id.startswith("NC_") and r.purpose for r in RULES)
+
+
+def test_an_unknown_rule_id_is_a_config_error() -> None:
+    from claimledger.config import load_config
+    from claimledger.errors import ConfigError
+    from claimledger.pipeline.process import check_rules_off
+
+    check_rules_off(load_config(overrides={"claims": {"rules_off": ["NC_CAPTION", "SC_SUBJECT"]}}))
+    with pytest.raises(ConfigError, match="NC_CAPTOIN"):
+        check_rules_off(load_config(overrides={"claims": {"rules_off": ["NC_CAPTOIN"]}}))

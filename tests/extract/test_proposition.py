@@ -1,0 +1,80 @@
+"""What a statement asserts, read off a real spaCy parse (extract/proposition.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claimledger.extract.claimhood import assess
+from claimledger.extract.proposition import Proposition, bare_content
+
+
+def _read(nlp: Any, text: str, speaker: str | None = None) -> Proposition:
+    [(prop, _)] = assess([text], [speaker], nlp=nlp)
+    return prop
+
+
+@pytest.mark.parametrize(
+    ("content", "speaker", "expected"),
+    [
+        # The pronoun subject of reported speech is the speaker.
+        (
+            "it is pulling back some of its troops from the border",
+            "Russia",
+            "Russia is pulling back some of its troops from the border",
+        ),
+        # A content that starts at its verb has the speaker as its subject.
+        (
+            "Is pulling back some of its troops from the border",
+            "Russia",
+            "Russia is pulling back some of its troops from the border",
+        ),
+        # First person takes a singular verb with a speaker's name.
+        ('"We have no plans to attack anyone,"', "Lavrov", "Lavrov has no plans to attack anyone"),
+        ("we condemn the sanctions", "The ministry", "The ministry condemns the sanctions"),
+        # A plural speaker keeps the verb.
+        ("they are not withdrawing", "Russian officials", "Russian officials are not withdrawing"),
+        # A dummy "it" is nobody's.
+        (
+            "it is no secret that Moscow wants a new government in Kyiv",
+            "Kuleba",
+            "It is no secret that Moscow wants a new government in Kyiv",
+        ),
+        # A subject of its own stays.
+        ("7,000 more troops have arrived", "the official", "7,000 more troops have arrived"),
+    ],
+)
+def test_subject_resolved_from_the_speaker(
+    nlp: Any, content: str, speaker: str, expected: str
+) -> None:
+    assert _read(nlp, content, speaker).text == expected
+
+
+def test_negation_numbers_and_years(nlp: Any) -> None:
+    prop = _read(nlp, "there are no signs of de-escalation on the ground")
+    assert prop.negated and prop.finite
+    assert not _read(nlp, "Russia is pulling back its troops").negated
+    assert _read(nlp, "Russia will not invade Ukraine", None).negated
+    prop = _read(nlp, "7,000 more troops have arrived since 2014")
+    assert prop.numbers == frozenset({"7000", "2014"})
+    assert prop.years == frozenset({2014})
+
+
+def test_fragment_and_question(nlp: Any) -> None:
+    assert not _read(nlp, "the head of Russian diplomacy Sergei Lavrov").finite
+    assert _read(nlp, "But are NATO allies in agreement on the crisis?").question
+
+
+def test_subject_names_are_the_subjects_own(nlp: Any) -> None:
+    assert _read(nlp, "Russian troops massed near the border").subject_names == ("Russian",)
+    # A modifier's names are not who the subject is.
+    prop = _read(nlp, "A fuel depot supplying Varnian army units was destroyed overnight")
+    assert prop.subject_names == ()
+
+
+def test_bare_content_strips_quotes_and_trailing_comma() -> None:
+    assert (
+        bare_content(' "We will see, then we will believe," ')
+        == "We will see, then we will believe"
+    )

@@ -1,0 +1,105 @@
+"""Same claim or evidence about a claim (link/relation.py): one test per rule id."""
+
+from __future__ import annotations
+
+from claimledger.extract.proposition import Proposition
+from claimledger.link.relation import (
+    RULE_IDS,
+    Thresholds,
+    keeps_evidence,
+    numbers_agree,
+    predicates_agree,
+    relation,
+)
+
+
+def _prop(
+    predicates: set[str],
+    lemmas: set[str],
+    *,
+    numbers: set[str] | None = None,
+    negated: bool = False,
+) -> Proposition:
+    return Proposition(
+        text="",
+        subject=None,
+        predicate=None,
+        negated=negated,
+        finite=True,
+        question=False,
+        lemmas=frozenset(lemmas),
+        numbers=frozenset(numbers or ()),
+        predicates=frozenset(predicates),
+    )
+
+
+DEPLOY = _prop({"deploy"}, {"deploy", "soldier", "border"}, numbers={"100000"})
+MASS = _prop({"concentrate"}, {"concentrate", "soldier", "border"}, numbers={"100000"})
+
+
+def test_a_close_restatement_is_the_same_claim() -> None:
+    assert relation(0.8, MASS, DEPLOY, stmt_side="russia", claim_side="russia") == ("same", [])
+
+
+def test_below_the_evidence_bar_nothing() -> None:
+    assert relation(0.5, MASS, DEPLOY, stmt_side=None, claim_side=None)[0] == "none"
+
+
+def test_SC_SUBJECT() -> None:
+    kind, failed = relation(0.8, MASS, DEPLOY, stmt_side="usa", claim_side="russia")
+    assert (kind, failed) == ("evidence", ["SC_SUBJECT"])
+    # An unknown side (reporters, monitors, a satellite firm) does not decide.
+    assert relation(0.8, MASS, DEPLOY, stmt_side=None, claim_side="russia")[0] == "same"
+
+
+def test_SC_NUMBERS() -> None:
+    few = _prop({"deploy"}, {"deploy", "soldier", "border"}, numbers={"900"})
+    assert relation(0.8, few, DEPLOY, stmt_side=None, claim_side=None) == (
+        "evidence",
+        ["SC_NUMBERS"],
+    )
+    assert numbers_agree(frozenset({"95000"}), frozenset({"100000"}))
+    assert numbers_agree(frozenset({"3"}), frozenset({"5"}))  # small counts vary with wording
+    assert numbers_agree(frozenset({"2014"}), frozenset({"2022"}))  # years are not figures
+
+
+def test_SC_PREDICATE() -> None:
+    warn = _prop({"warn", "attack"}, {"warning", "attack", "alliance", "day", "force"})
+    withdraw = _prop({"start", "withdraw"}, {"start", "withdraw", "troop", "alliance", "drill"})
+    assert relation(0.68, warn, withdraw, stmt_side=None, claim_side=None) == (
+        "evidence",
+        ["SC_PREDICATE"],
+    )
+    # A paraphrase needs no shared verb; nor do texts sharing most of their words.
+    assert relation(0.8, warn, withdraw, stmt_side=None, claim_side=None)[0] == "same"
+    blow = _prop({"blow", "raise"}, {"blow", "depot", "fuel", "force", "town"})
+    destroy = _prop({"destroy", "carry"}, {"destroy", "depot", "fuel", "force", "sabotage"})
+    assert predicates_agree(blow, destroy)
+
+
+def test_SC_POLARITY() -> None:
+    denial = _prop({"deploy"}, {"deploy", "soldier", "border"}, numbers={"100000"}, negated=True)
+    assert relation(0.8, denial, DEPLOY, stmt_side=None, claim_side=None) == (
+        "evidence",
+        ["SC_POLARITY"],
+    )
+
+
+def test_EV_SIDED_SUPPORT() -> None:
+    # Support across actors is a neighbouring fact read as agreement: dropped.
+    assert not keeps_evidence("supports", 0.9, ["SC_SUBJECT"])
+    assert keeps_evidence("supports", 0.9, ["SC_SUBJECT"], rules_off=["EV_SIDED_SUPPORT"])
+    # Disagreement across actors stays: NATO's "no signs" refutes Russia's pull-back.
+    assert keeps_evidence("refutes", 0.6, ["SC_SUBJECT"])
+    assert keeps_evidence("supports", 0.7, ["SC_PREDICATE"])
+    assert not keeps_evidence("discusses", 0.99, [])
+    assert not keeps_evidence("supports", 0.55, [])
+
+
+def test_rules_switched_off() -> None:
+    kind, failed = relation(
+        0.8, MASS, DEPLOY, stmt_side="usa", claim_side="russia", rules_off=["SC_SUBJECT"]
+    )
+    assert (kind, failed) == ("same", [])
+    assert {"SC_SUBJECT", "SC_NUMBERS", "SC_PREDICATE", "SC_POLARITY"} <= RULE_IDS
+    assert Thresholds().evidence <= Thresholds().same <= Thresholds().paraphrase
