@@ -410,6 +410,15 @@ NEGATIVE: list[tuple[str, str]] = [
         "other_claim_judged",
         "He said he could not judge her remarks, but his own report contradicted her statements.",
     ),
+    (
+        "not_overnight",
+        'The senators said they would cooperate. "But it will not happen overnight."',
+    ),
+    ("backshifted_would", "The envoy said rivals predicted a pullout, but this would not happen."),
+    (
+        "reported_what",
+        "The audit reported what looked like a breach, but there is no evidence of harm.",
+    ),
     ("same_speaker_goes_on", 'He said the rate was low. "But I know that what I saw is true."'),
     (
         "claimant_goes_on",

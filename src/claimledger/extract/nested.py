@@ -70,6 +70,7 @@ _NOT_SPEAKERS = {"it", "that", "this", "which", "what", "these", "those", "there
 _EVENT_HEADS = {"happen", "occur", "take", "materialize", "materialise"}
 _CLAIM_WORDS = {*CLAIM_NOUNS, *ANAPHOR_NOUNS}
 _NP_DROP = {"appos", "relcl", "acl", "punct", "case", "advcl", "parataxis"}
+_NOT_YET = {"overnight", "soon", "immediately", "quickly", "yet"}
 _PLURAL_TAGS = {"NNS", "NNPS"}
 
 
@@ -206,6 +207,8 @@ def _cue_hits(doc: Doc | Span, m: _Matchers) -> list[_CueHit]:
         # A negation inside the phrase belongs to it ("not the case", "no evidence").
         inside_neg = any(t.dep_ == "neg" or t.lower_ == "no" for t in span)
         neg = False if inside_neg else _negated(head)
+        if cue.id == "not_happened" and any(c.lower_ in _NOT_YET for c in head.children):
+            continue  # "it is not going to happen overnight": a matter of time, not a denial
         stance = cue.negated if neg else cue.stance
         if stance is not None:
             hits.append(_CueHit(cue.id, stance, span.start, span.end, span.root.i))
@@ -610,6 +613,13 @@ def _says_but(ctx: _Ctx, tokens: dict[str, Token]) -> None:
         )
         if cc is None or conj is None or conj.i < clause.i or ctx.quoted_apart(cc, verb):
             continue  # a "but" inside the claimant's quotation is the claimant's own
+        if (
+            clause.i < verb.i
+            or _wh_clause(clause)
+            or any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in conj.children)
+        ):
+            return  # content before its verb (a misparse), "reported what ...", "but this would not
+            # happen" (backshifted: still reported speech)
         if holder.i == clause.i and any(
             c.dep_ in ("mark", "nsubj", "nsubjpass") for c in conj.children
         ):
@@ -635,6 +645,11 @@ def _says_but(ctx: _Ctx, tokens: dict[str, Token]) -> None:
             _record(ctx, "says_but", sent, (verb.i, verb.i + 1), claimant, prop, speaker, hit)
         )
         return
+
+
+def _wh_clause(clause: Token) -> bool:
+    first = clause.doc[clause.left_edge.i]
+    return first.tag_ in ("WP", "WRB", "WDT") or first.lower_ == "whether"
 
 
 def _opens_with_contrast(sent: Span) -> bool:
