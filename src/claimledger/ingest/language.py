@@ -18,6 +18,7 @@ import pycld2
 ANALYSED_LANGUAGES: frozenset[str] = frozenset({"en"})
 # CLD2 reads at most this much of a text: the lead of an article tells its language.
 _SAMPLE_CHARS = 20_000
+_MIN_WORDS_ALONE = 12
 # Characters CLD2 refuses as invalid input: C0 controls (but tab and line breaks), DEL,
 # C1 controls and noncharacters.
 _REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
@@ -33,10 +34,13 @@ def detect_language(text: str) -> str | None:
         reliable, _, details = pycld2.detect(sample)
     except pycld2.error:  # input CLD2 still refuses: no language rather than no article
         return None
-    code = str(details[0][1]) if details else "un"
-    if not reliable or code in ("un", "xxx"):
+    codes = [str(d[1]) for d in details if str(d[1]) not in ("un", "xxx")]
+    if not codes:
         return None
-    return code.lower()
+    # CLD2 calls a paragraph or two "unreliable"; one language alone in a dozen words is enough.
+    if not reliable and (len(codes) > 1 or len(sample.split()) < _MIN_WORDS_ALONE):
+        return None
+    return codes[0].lower()
 
 
 def analysed(language: str | None) -> bool:
