@@ -68,6 +68,7 @@ eval: setup
 	$(BIN)/claimledger eval stance --fnc-dir .cache/fnc-dev
 	$(BIN)/claimledger eval checkworthy --data .cache/claimbuster-dev.csv
 	$(BIN)/claimledger eval linking --fnc-dir $(DATASETS)/fnc-1
+	$(BIN)/claimledger eval rules --articles $(DATASETS)/ukraine-news/articles --split dev
 
 fuzz: setup
 	$(PY) -m pip install -q 'atheris==3.0.0'
