@@ -796,4 +796,4 @@ def _first_token(tokens: dict[str, Token]) -> int:
     return min(t.i for t in tokens.values())
 
 
-__all__ = ["CLAIM_NOUNS", "NestedClaim", "find_nested", "judgement_stance"]
+__all__ = ["NestedClaim", "find_nested", "judgement_stance"]
