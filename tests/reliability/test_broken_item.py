@@ -3,8 +3,9 @@
 A small ledger is written, then single rows are damaged the way a hand edit, an
 old version or another tool could leave them: an article without a date, a link
 whose statement is in another article, a link with an unknown stance, an actor
-with an unreadable affiliation date and (SQLite, which keeps any value in any
-column) a link whose confidence is text. Every view must still serve every
+with an unreadable affiliation date, a claim whose resolution date the engine
+cannot step past, and (SQLite, which keeps any value in any column) a link
+whose confidence is text. Every view must still serve every
 claim; the damaged claims carry their problem, stored on the claim and shown.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -34,6 +36,7 @@ class Broken:
     bad_stance: str  # claim with a link of an unknown stance
     not_a_number: str | None  # the same claim, with a link whose confidence is text (SQLite)
     undated: str  # article stored without a date
+    unassessable: str  # the same claim, which the engine cannot assess (its resolution date)
 
 
 def _claim_of_link(s: Any, link_id: str) -> str:
@@ -74,9 +77,15 @@ def broken(stores: Stores) -> Broken:
                 ),
                 {"aff": json.dumps([{"parent": "x", "role": "member", "start": "someday"}])},
             )
+            # 5. A resolution date the engine cannot step past (the day after it overflows).
+            s.execute(
+                update(ClaimRow)
+                .where(ClaimRow.id == second)
+                .values(resolution_date=date(9999, 12, 31))
+            )
             not_a_number = None
             if ledger.dialect == "sqlite":
-                # 5. Text where a number belongs (the engine compares it with thresholds).
+                # 6. Text where a number belongs (the engine compares it with thresholds).
                 s.execute(
                     text("UPDATE links SET confidence = 'high' WHERE claim_id = :c"),
                     {"c": second},
@@ -84,7 +93,7 @@ def broken(stores: Stores) -> Broken:
                 not_a_number = second
     finally:
         ledger.close()
-    return Broken(url, built, first, second, not_a_number, undated)
+    return Broken(url, built, first, second, not_a_number, undated, second)
 
 
 def _stored_problem(url: str, claim_id: str) -> str | None:
@@ -107,6 +116,10 @@ def test_cli_views_serve_every_claim_and_show_the_problems(broken: Broken) -> No
     assert views[broken.mismatched]["evidence"]
     if broken.not_a_number:
         assert "confidence 'high' is not a number" in views[broken.not_a_number]["problem"]
+    # A claim the engine cannot assess keeps its stored status, with no evidence.
+    stuck = views[broken.unassessable]
+    assert "not assessed: OverflowError" in stuck["problem"]
+    assert stuck["status"] in ("unverified", "corroborated", "contested", "refuted", "retracted")
     clean = [v for cid, v in views.items() if cid not in (broken.mismatched, broken.bad_stance)]
     assert any(v["evidence"] for v in clean)
     assert all(v["problem"] is None for v in clean)
@@ -125,7 +138,9 @@ def test_cli_views_serve_every_claim_and_show_the_problems(broken: Broken) -> No
     assert articles.returncode == 0, articles.stderr
     [undated] = [a for a in json.loads(articles.stdout) if a["id"] == broken.undated]
     assert undated["published"] and undated["date_estimated"] is True
-    assert run_cli(broken.url, "recompute").returncode == 0
+    recomputed = run_cli(broken.url, "recompute")
+    assert recomputed.returncode == 0, recomputed.stderr
+    assert "not recomputed" in (_stored_problem(broken.url, broken.unassessable) or "")
 
 
 @pytest.fixture(scope="module")

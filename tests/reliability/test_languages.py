@@ -64,3 +64,25 @@ def test_a_russian_article_is_stored_and_reported_as_not_analysed(
         assert "Not analysed: language ru" in page.text
         english = client.get(f"/api/articles/{arts['en']['id']}").json()
         assert english["statements"]
+
+
+def test_the_api_ingest_answer_names_articles_not_analysed(stores: Stores, tmp_path: Path) -> None:
+    from claimledger.api.app import create_app
+    from claimledger.config import load_config
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ru.txt").write_text(f"Войска возвращаются на базы\n\n{RUSSIAN}\n", "utf-8")
+    config = load_config(environ={}, user_file=Path("/nonexistent"))
+    config.ingest.allowed_dirs = [str(tmp_path)]
+    token = "a-token-long-enough-for-the-server-0123456789"
+    app = create_app(db_url=stores.new(), config=config, token=token)
+    with TestClient(app) as client:
+        got = client.post(
+            "/api/ingest",
+            json={"sources": [str(folder)], "analyse": False},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert got.status_code == 200, got.text
+    [article_id] = got.json()["added"]
+    assert got.json()["not_analysed"] == [f"{article_id}: not analysed: language ru"]

@@ -1360,6 +1360,7 @@ def recompute(
     claim_ids: Sequence[str], *, ledger: Ledger, config: Config, now: datetime | None = None
 ) -> list[Any]:
     """Replay the status history of the given claims; returns status events that are new."""
+    from claimledger.pipeline.views import ITEM_ERRORS, item_problem, note_problems
     from claimledger.verify.engine import replay
     from claimledger.verify.parties import claim_parties
 
@@ -1376,12 +1377,21 @@ def recompute(
         claims = [ledger.get_claim(cid) for cid in part]
         headlines = claim_headlines(ledger, claims)
         for cid, claim in zip(part, claims, strict=True):
-            parties = claim_parties(
-                claim, resolver=actors, affiliations=actors, headline=headlines.get(cid, "")
-            )
-            events = replay(
-                claim, evidence[cid], policy=policy, affiliations=actors, now=now, parties=parties
-            )
+            try:
+                parties = claim_parties(
+                    claim, resolver=actors, affiliations=actors, headline=headlines.get(cid, "")
+                )
+                events = replay(
+                    claim,
+                    evidence[cid],
+                    policy=policy,
+                    affiliations=actors,
+                    now=now,
+                    parties=parties,
+                )
+            except ITEM_ERRORS as exc:  # one bad claim: noted on it, kept dirty, the rest goes on
+                note_problems(ledger, {cid: f"not recomputed: {item_problem(exc)}"})
+                continue
             with ledger.session() as session:
                 ledger.lock_linking(session)  # concurrent writers may recompute the same claim
                 if not ledger.evidence_current(session, cid, [ev.link_id for ev in evidence[cid]]):

@@ -123,7 +123,7 @@ def assessments(
             try:
                 evidence.update(claim_evidence(ledger, [cid]))
             except ITEM_ERRORS as exc:
-                broken.setdefault(cid, []).append(f"evidence not read: {_one_line(exc)}")
+                broken.setdefault(cid, []).append(f"evidence not read: {item_problem(exc)}")
                 evidence[cid] = []
     headlines = claim_headlines(ledger, claims)
     out = []
@@ -134,14 +134,14 @@ def assessments(
             found = _assess(c, evidence[c.id], actors, policy, now, headlines.get(c.id, ""))
             items = evidence[c.id]
         except ITEM_ERRORS as exc:
-            notes.append(f"not assessed: {_one_line(exc)}")
+            notes.append(f"not assessed: {item_problem(exc)}")
             found = _stored_assessment(c, ledger=ledger, policy=policy, now=now)
             items = []
         problem = "; ".join(notes) or None
         if problem != c.problem:
             problems[c.id] = problem
         out.append((replace(c, problem=problem), found, items))
-    _note_problems(ledger, problems)
+    note_problems(ledger, problems)
     return out
 
 
@@ -174,14 +174,15 @@ def _stored_assessment(claim: Claim, *, ledger: Ledger, policy: Any, now: dateti
     )
 
 
-def _one_line(exc: BaseException) -> str:
+def item_problem(exc: BaseException) -> str:
+    """One line saying what went wrong with an item (catalogue errors as they read)."""
     text = " ".join(str(exc).split())
     return (
         text[:300] if isinstance(exc, ClaimledgerError) else f"{type(exc).__name__}: {text[:300]}"
     )
 
 
-def _note_problems(ledger: Ledger, problems: dict[str, str | None]) -> None:
+def note_problems(ledger: Ledger, problems: dict[str, str | None]) -> None:
     """Store what changed; a store that cannot be written (read-only copy) still serves the view."""
     try:
         ledger.set_claim_problems(problems)
