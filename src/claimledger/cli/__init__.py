@@ -603,6 +603,43 @@ def eval_ledger(
         print(format_ledger_report(report))
 
 
+@eval_app.command("rules")
+def eval_rules(
+    ctx: typer.Context,
+    articles: Annotated[
+        Path, typer.Option("--articles", help="Folder of the gold's article files.")
+    ],
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Gold YAML (default: the packaged real-news gold)."),
+    ] = None,
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Comma-separated rule ids (default: all).")
+    ] = None,
+    split: Annotated[str, typer.Option(help="dev, test or all.")] = "dev",
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Each claim-stage rule switched off in turn: the change of every eval ledger figure."""
+    from claimledger.eval.ledger import DEFAULT_GOLD
+    from claimledger.eval.rules import evaluate_rules, format_rules_report, rules_report_json
+
+    if split not in ("dev", "test", "all") or fmt not in ("text", "json"):
+        raise ConfigError(
+            Code.E402, "eval rules", reason="--split is dev, test or all; --format text or json"
+        )
+    report = evaluate_rules(
+        gold or DEFAULT_GOLD,
+        articles,
+        split=split,  # type: ignore[arg-type]
+        config=_state(ctx).config,
+        rules=[r.strip() for r in rules.split(",") if r.strip()] if rules is not None else None,
+    )
+    if fmt == "json":
+        print(json.dumps(rules_report_json(report), indent=2))
+    else:
+        print(format_rules_report(report))
+
+
 def _summary(report: IngestReport) -> dict[str, int]:
     """Counts of an ingest or batch run, for the table printed at its end."""
     return {
