@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from claimledger.extract.claimhood import assess
-from claimledger.extract.proposition import Proposition, bare_content
+from claimledger.extract.proposition import Proposition, bare_content, is_denial
 
 
 def _read(nlp: Any, text: str, speaker: str | None = None) -> Proposition:
@@ -78,3 +78,34 @@ def test_bare_content_strips_quotes_and_trailing_comma() -> None:
         bare_content(' "We will see, then we will believe," ')
         == "We will see, then we will believe"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "speaker", "expected"),
+    [
+        ("it plans to invade Ukraine", "Russia", "Russia does not plan to invade Ukraine"),
+        ("it was preparing for an invasion", "The US", "The US was not preparing for an invasion"),
+        ("we are preparing an attack", "Moscow", "Moscow is not preparing an attack"),
+        ("Is pulling back troops", "Russia", "Russia is not pulling back troops"),
+        ("Russian troops will attack Kyiv", "Peskov", "Russian troops will not attack Kyiv"),
+    ],
+)
+def test_a_denial_claims_the_negation_of_its_content(
+    nlp: Any, content: str, speaker: str, expected: str
+) -> None:
+    [(prop, _)] = assess([content], [speaker], nlp=nlp, denials=[True])
+    assert prop.text == expected
+    assert prop.negated
+
+
+def test_a_denial_without_a_verb_stays_as_it_is(nlp: Any) -> None:
+    [(prop, _)] = assess(["any intention to invade"], ["Kremlin"], nlp=nlp, denials=[True])
+    assert prop.text == "Any intention to invade" and not prop.negated
+
+
+@pytest.mark.parametrize(
+    ("cue", "denies"),
+    [("denied", True), ("has repeatedly denied", True), ("rejected", True), ("said", False)],
+)
+def test_is_denial(cue: str, denies: bool) -> None:
+    assert is_denial(cue) is denies

@@ -170,14 +170,23 @@ def word_rules(doc: Any, *, nlp: Any) -> frozenset[str]:
 
 
 def assess(
-    texts: Sequence[str], speakers: Sequence[str | None], *, nlp: Any, batch_size: int = 64
+    texts: Sequence[str],
+    speakers: Sequence[str | None],
+    *,
+    nlp: Any,
+    denials: Sequence[bool] | None = None,
+    batch_size: int = 64,
 ) -> list[tuple[Proposition, frozenset[str]]]:
-    """Each content's proposition and the word rules it matches, in one parse pass."""
+    """Each content's proposition and the word rules it matches, in one parse pass.
+
+    ``denials`` says which contents their speaker denied (``proposition.is_denial``).
+    """
     disable = [p for p in ("ner",) if p in nlp.pipe_names]
     docs = nlp.pipe((bare_content(t) for t in texts), batch_size=batch_size, disable=disable)
+    denied = denials if denials is not None else [False] * len(texts)
     return [
-        (read_proposition(doc, speaker), word_rules(doc, nlp=nlp))
-        for doc, speaker in zip(docs, speakers, strict=True)
+        (read_proposition(doc, speaker, denied=deny), word_rules(doc, nlp=nlp))
+        for doc, speaker, deny in zip(docs, speakers, denied, strict=True)
     ]
 
 

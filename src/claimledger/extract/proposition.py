@@ -129,7 +129,48 @@ def _number(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit() or ch == ".").strip(".")
 
 
-def read_proposition(doc: Any, speaker: str | None) -> Proposition:
+# Cue verbs that deny what follows them ("Russia *denied* it plans to invade"): the claim a
+# denial makes is its content negated.
+DENIAL_CUES = frozenset({"deny", "reject", "refute", "rebut", "dispute"})
+_DENIAL_FORMS = {"denied": "deny", "denies": "deny", "denying": "deny"}
+
+
+def is_denial(cue: str | None) -> bool:
+    """Whether a cue's verb denies its content ("denied", "has repeatedly rejected")."""
+    for word in (cue or "").lower().split():
+        word = _DENIAL_FORMS.get(word, word)
+        if any(word.startswith(stem) for stem in DENIAL_CUES):
+            return True
+    return False
+
+
+Edit = tuple[int, int, str]  # (start, end, replacement) in the doc's characters
+
+
+def _negation(doc: Any, root: Any, agreed: dict[int, str]) -> list[Edit]:
+    """Edits that negate the main verb ("plans" -> "does not plan", "was" -> "was not");
+    none when the parse gives no place for "not" or it is negated already."""
+    if root.pos_ not in ("VERB", "AUX") or any(c.dep_ == "neg" for c in root.children):
+        return []
+    base = doc[0].idx
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
+    head = auxes[0] if auxes else (root if root.lemma_ == "be" else None)
+    if head is not None:
+        word = agreed.pop(head.i, head.text)
+        return [(head.idx - base, head.idx - base + len(head.text), f"{word} not")]
+    if root.tag_ not in ("VBZ", "VBP", "VBD"):
+        return []
+    # An agreed verb ("we plan" -> "X plans") takes the third person: "X does not plan".
+    do = (
+        "did"
+        if root.tag_ == "VBD"
+        else ("does" if root.tag_ == "VBZ" or root.i in agreed else "do")
+    )
+    agreed.pop(root.i, None)
+    return [(root.idx - base, root.idx - base + len(root.text), f"{do} not {root.lemma_}")]
+
+
+def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> Proposition:
     """The proposition of one parsed content, its subject resolved from ``speaker``.
 
     Args:
@@ -137,15 +178,18 @@ def read_proposition(doc: Any, speaker: str | None) -> Proposition:
             ``bare_content`` leaves it.
         speaker: How the article names the speaker ("Russia's defence ministry",
             "Kuleba"), or None when the statement is the outlet's own.
+        denied: The speaker denied the content ("Russia denied it plans to invade"): the
+            proposition is its negation ("Russia does not plan to invade").
     """
     text = doc.text
     root = _root(doc)
     subject = None
     subject_names: tuple[str, ...] = ()
-    # What is said to happen: the root's lemma and every full verb's ("warning", "attack").
-    predicates: frozenset[str] = frozenset()
     predicate = None
     negated = False
+    edits: list[Edit] = []
+    agreed: dict[int, str] = {}  # token index -> its form agreeing with the speaker
+    base = doc[0].idx if len(doc) else 0
     if root is not None:
         predicate = root.lemma_.lower()
         subj = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
@@ -172,16 +216,13 @@ def read_proposition(doc: Any, speaker: str | None) -> Proposition:
                 pronoun = False
             if speaker and pronoun and subj.i == _first_word(doc):
                 # "it is pulling back" -> "Russia is pulling back"; "we have" -> "X has"
-                start = subj.idx - doc[0].idx
-                after = subj.i + 1
-                verb = doc[after] if after < len(doc) else None
-                tail = text[start + len(subj.text) :]
-                agreed = _agree(verb) if verb is not None else None
+                edits.append((subj.idx - base, subj.idx - base + len(subj.text), speaker))
+                verb = doc[subj.i + 1] if subj.i + 1 < len(doc) else None
                 plural = speaker.split()[-1].islower() and speaker.endswith("s")
-                if subj.lower_ in ("we", "they", "i") and agreed and not plural and verb:
-                    gap = verb.idx - subj.idx - len(subj.text)
-                    tail = tail[:gap] + agreed + tail[gap + len(verb.text) :]
-                text = text[:start] + speaker + tail
+                if verb is not None and subj.lower_ in ("we", "they", "i") and not plural:
+                    form = _agree(verb)
+                    if form:
+                        agreed[verb.i] = form
                 subject = speaker
                 subject_names = (speaker,)
         elif (
@@ -195,13 +236,36 @@ def read_proposition(doc: Any, speaker: str | None) -> Proposition:
         ):
             # "Is pulling back some of its troops", "Will not invade": the speaker is the subject.
             first = doc[_first_word(doc)]
-            start = first.idx - doc[0].idx
-            rest = text[start:]
-            if rest[:1].isupper() and not rest[:2].isupper():
-                rest = rest[0].lower() + rest[1:]
-            text = f"{text[:start]}{speaker} {rest}"
+            at = first.idx - base
+            word = first.text
+            if word[:1].isupper() and not word[:2].isupper():
+                word = word[0].lower() + word[1:]
+            edits.append((at, at + len(first.text), f"{speaker} {word}"))
             subject = speaker
             subject_names = (speaker,)
+        if denied:
+            negation = _negation(doc, root, agreed)
+            if negation:
+                # An edit of the same word (the first word of a verb-initial content)
+                # gives way to the negation, keeping the speaker in front.
+                for n_start, n_end, n_text in negation:
+                    clash = [x for x in edits if x[0] == n_start and x[1] == n_end]
+                    for x in clash:
+                        edits.remove(x)
+                        n_text = (
+                            f"{x[2]} not"
+                            if n_text.endswith(" not")
+                            else f"{x[2].rsplit(' ', 1)[0]} {n_text}"
+                        )
+                    edits.append((n_start, n_end, n_text))
+                negated = not negated
+    edits.extend(
+        (tok.idx - base, tok.idx - base + len(tok.text), form)
+        for i, form in agreed.items()
+        for tok in (doc[i],)
+    )
+    for e_start, e_end, e_text in sorted(edits, reverse=True):
+        text = text[:e_start] + e_text + text[e_end:]
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     lemmas = frozenset(

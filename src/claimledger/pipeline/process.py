@@ -81,6 +81,10 @@ class Analysed:
     propositions: dict[str, Proposition] = field(default_factory=dict)
     # The not-a-claim rule that fired on a statement (extract/claimhood.py), if any.
     not_claim: dict[str, str] = field(default_factory=dict)
+    # Claims about claims (extract/nested.py): a statement's judgement of a claim embedded
+    # in it; the embedded claim opens a claim even when never seen on its own.
+    judgements: list[Judgement] = field(default_factory=list)
+    embedded: set[str] = field(default_factory=set)
     # The attributed statement the headline restates: the article's news, a claim to
     # track whatever the check-worthiness model says of its wording.
     headline: set[str] = field(default_factory=set)
@@ -88,6 +92,19 @@ class Analysed:
     # (unknown speakers, offices derived from titles). They travel with the
     # article so that a worker process's creations reach the store.
     actors: list[Actor] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """An outer statement's judgement of a claim embedded in it ("Russia's claim that it is
+    pulling back is false, an official said"): a link of ``stance`` from ``outer_id`` to
+    the claim ``embedded_id`` asserts or reports."""
+
+    embedded_id: str
+    outer_id: str
+    stance: str
+    cue: str | None
+    rule: str
 
 
 @dataclass(slots=True)
@@ -332,6 +349,120 @@ def statements_of(
     return out
 
 
+def _covering(statements: Sequence[Statement], span: tuple[int, int]) -> Statement | None:
+    """The statement whose content covers ``span`` best (overlap at least half the shorter;
+    the largest overlap, then the tightest content)."""
+    best: tuple[int, int, Statement] | None = None
+    for st in statements:
+        overlap = min(st.content[1], span[1]) - max(st.content[0], span[0])
+        length = st.content[1] - st.content[0]
+        shorter = min(length, span[1] - span[0])
+        if overlap <= 0 or overlap < 0.5 * shorter:
+            continue
+        if best is None or (overlap, -length) > (best[0], -best[1]):
+            best = (overlap, length, st)
+    return best[2] if best else None
+
+
+def nested_statements(
+    article: Article, statements: Sequence[Statement], *, actors: Any
+) -> tuple[list[Statement], list[Judgement], set[str]]:
+    """Claims about claims in an article (extract/nested.py) as statements and judgements.
+
+    Returns the statements to add (an embedded claim or a judging sentence that no
+    extracted statement covers), the judgements (outer statement -> embedded claim,
+    with the outer stance) and the ids of the embedded claims' statements.
+    """
+    from claimledger.extract.attribution import load_nlp
+    from claimledger.extract.nested import find_nested
+
+    text = article.text
+    nlp = load_nlp()
+    doc = nlp(text[:_NESTED_MAX_CHARS], disable=[p for p in ("ner",) if p in nlp.pipe_names])
+    earlier = [st.content for st in statements if st.attributed]
+    found = find_nested(doc, earlier=earlier)
+    outlet = actors.outlet_actor(article.outlet) if article.outlet else None
+    added: list[Statement] = []
+    judgements: list[Judgement] = []
+    embedded: set[str] = set()
+    embedded_of: dict[int, str] = {}  # index in ``found`` -> embedded statement id
+    for i, nc in enumerate(found):
+        target: str | None = None
+        if nc.proposition and nc.proposition_span:
+            claimant = actors.resolve(nc.claimant) if nc.claimant else None
+            own = _covering([*statements, *added], nc.proposition_span)
+            if (
+                own is not None
+                and own.actor_id is not None
+                and (claimant is None or own.actor_id == claimant.id)
+            ):
+                target = own.id
+            elif claimant is not None:
+                # Only a claimant the actor table knows: "its claim that ..." names nobody,
+                # and a claim without a claimant would count as anyone's support.
+                s, e = nc.proposition_span
+                st = Statement(
+                    id=hash_id(article.id, s, e, "embedded", prefix="s"),
+                    article_id=article.id,
+                    content=(s, e),
+                    content_text=nc.proposition,
+                    kind="indirect",
+                    source=nc.claimant_span,
+                    source_text=nc.claimant,
+                    speaker=nc.claimant,
+                    actor_id=claimant.id,
+                    attributed=True,
+                )
+                added.append(st)
+                target = st.id
+        elif nc.antecedent_nested is not None:
+            target = embedded_of.get(nc.antecedent_nested)
+        elif nc.antecedent is not None and 0 <= nc.antecedent < len(earlier):
+            prior = _covering(statements, earlier[nc.antecedent])
+            target = prior.id if prior is not None else None
+        if target is None:
+            continue
+        embedded_of[i] = target
+        embedded.add(target)
+        if nc.stance == "discusses":
+            continue
+        speaker = actors.resolve(nc.speaker) if nc.speaker else None
+        # The speaker's own statements of the judging sentence are its judgement, not claims
+        # of theirs: they are linked to the embedded claim and embedded no further.
+        for st in statements:
+            if (
+                st.content[0] >= nc.sentence[0]
+                and st.content[1] <= nc.sentence[1]
+                and st.id != target
+                and nc.anchor[0] >= st.content[0]
+                and nc.anchor[1] <= st.content[1]
+            ):
+                judgements.append(Judgement(target, st.id, nc.stance, nc.cue, nc.rule))
+        s, e = nc.sentence
+        outer = Statement(
+            id=hash_id(article.id, s, e, "judgement", prefix="s"),
+            article_id=article.id,
+            content=(s, e),
+            content_text=text[s:e],
+            kind="indirect",
+            source=nc.speaker_span,
+            source_text=nc.speaker,
+            cue=nc.cue_span,
+            cue_text=text[nc.cue_span[0] : nc.cue_span[1]] if nc.cue_span else None,
+            speaker=nc.speaker,
+            actor_id=speaker.id if speaker is not None else (outlet.id if outlet else None),
+            attributed=nc.speaker is not None,
+        )
+        if outer.id not in {st.id for st in added}:
+            added.append(outer)
+        judgements.append(Judgement(target, outer.id, nc.stance, nc.cue, nc.rule))
+    return added, judgements, embedded
+
+
+# Claims about claims are looked for in this much of an article (one parse without NER).
+_NESTED_MAX_CHARS = 100_000
+
+
 def extract_statements(
     articles: Sequence[Article], *, config: Config, actors: Any | None = None
 ) -> list[list[Statement]]:
@@ -353,6 +484,7 @@ def analyse_articles(
     from claimledger.extract.attribution import load_nlp
     from claimledger.extract.checkworthy import is_no_comment, score_checkworthy
     from claimledger.extract.claimhood import assess, not_a_claim
+    from claimledger.extract.proposition import is_denial
     from claimledger.extract.timex import is_future
     from claimledger.link.embeddings import get_embedder
     from claimledger.link.linker import linking_entities
@@ -360,7 +492,14 @@ def analyse_articles(
     check_rules_off(config)
     table = actors if actors is not None else actor_table(config.extract.actors_file)
     batches = extract_statements(articles, config=config, actors=table)
+    nested = [
+        nested_statements(art, sts, actors=table)
+        for art, sts in zip(articles, batches, strict=True)
+    ]
+    batches = [sts + extra for sts, (extra, _, _) in zip(batches, nested, strict=True)]
     flat = [st for sts in batches for st in sts]
+    # A judging sentence is not embedded: what it says of a claim is its judgement.
+    judging = {j.outer_id for _, judgements, _ in nested for j in judgements}
     scores = score_checkworthy([st.content_text for st in flat]) if flat else np.zeros(0)
     score_of = {
         st.id: 0.0 if is_no_comment(st.content_text) else float(sc)
@@ -371,7 +510,11 @@ def analyse_articles(
     # that state facts: an observation ("satellite images show a pontoon bridge")
     # is evidence about a claim though it opens none. Embedding costs ~4x the parse.
     evidence_bar = min(config.checkworthy.threshold, EVIDENCE_THRESHOLD)
-    to_embed = [st for st in flat if st.attributed or score_of[st.id] >= evidence_bar]
+    to_embed = [
+        st
+        for st in flat
+        if (st.attributed or score_of[st.id] >= evidence_bar) and st.id not in judging
+    ]
     # One parse of each embedded content: its proposition (subject resolved from the
     # speaker) is what is embedded and what a claim opened from it says.
     assessed = (
@@ -379,6 +522,7 @@ def analyse_articles(
             [_proposition(st.content_text) for st in to_embed],
             [_speaker_name(st) for st in to_embed],
             nlp=load_nlp(),
+            denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
         )
         if to_embed
         else []
@@ -404,10 +548,17 @@ def analyse_articles(
     }
     created = {a.id for a in table.created()}
     out = []
-    for art, sts in zip(articles, batches, strict=True):
+    for art, sts, (_, judgements, embedded) in zip(articles, batches, nested, strict=True):
         scored = [replace(st, checkworthiness=round(score_of[st.id], 6)) for st in sts]
+        scored.sort(key=lambda st: (st.content[0], st.id))
         refs = sorted({st.actor_id for st in scored if st.actor_id and st.actor_id in created})
-        an = Analysed(article=art, statements=scored, actors=[table.get(i) for i in refs])
+        an = Analysed(
+            article=art,
+            statements=scored,
+            actors=[table.get(i) for i in refs],
+            judgements=judgements,
+            embedded=embedded,
+        )
         for st in scored:
             if st.id in vec_of:
                 an.vectors[st.id] = vec_of[st.id]
@@ -748,6 +899,10 @@ def link_analysed(
                     ),
                     facts=facts,
                 )
+                _link_judgements(an, ledger=ledger, session=session, report=report)
+                doubts = _doubt_matches(an, session=session)
+                if doubts:
+                    link(doubts)
                 ledger.mark_processed(session, art.id)
             report.articles += 1
             if progress:
@@ -763,6 +918,82 @@ def link_analysed(
 
 # How far each open index has caught up with the store: (claim key, member id).
 _SEEN: weakref.WeakKeyDictionary[Any, tuple[int, int]] = weakref.WeakKeyDictionary()
+
+
+def _doubt_matches(an: Analysed, *, session: Any) -> list[_Match]:
+    """The article's own news and the doubts about it that follow (the usual shape of a
+    story: a party announces, the other side asks for proof, an observer sees no sign).
+
+    The claim the headline's statement asserts or reports is offered every other
+    statement of the article about the same kind of event (cosine at least the article
+    context's bar) that is not yet linked to it; ``_link_reports`` keeps those whose
+    stance refutes or questions it.
+    """
+    from claimledger.link.linker import DEFAULT_WEIGHTS
+    from claimledger.stance.doubt import doubt_rules
+    from claimledger.store.models import LinkRow
+
+    if not an.headline or DEFAULT_WEIGHTS.context_min_similarity is None:
+        return []
+    [head_id] = sorted(an.headline)
+    head = next(st for st in an.statements if st.id == head_id)
+    rows = session.execute(
+        select(LinkRow.claim_id).where(
+            LinkRow.statement_id == head_id, LinkRow.role.in_(("assertion", "report"))
+        )
+    ).all()
+    if len(rows) != 1:
+        return []
+    claim_id = rows[0][0]
+    claim = session.get(ClaimRow, claim_id)
+    if claim is None or not claim.vector:
+        return []
+    linked = set(
+        session.scalars(select(LinkRow.statement_id).where(LinkRow.claim_id == claim_id)).all()
+    )
+    claim_vec = _vec(claim.vector)
+    out = []
+    for st in an.statements:
+        raw = an.vectors.get(st.id)
+        if raw is None or st.id in linked or st.id == head.id:
+            continue
+        cos = float(_vec(raw) @ claim_vec)
+        # A doubt cue needs no words of the claim: "we will see, then we will believe".
+        if cos >= DEFAULT_WEIGHTS.context_min_similarity or doubt_rules(st.content_text):
+            out.append(_Match(st, claim_id, None, cos, claim.text, doubt=True))
+    return out
+
+
+# How sure a judgement read off a cue ("false", "cannot verify") is: above the verdict
+# policy's default ``min_confidence``, below a model's confident call.
+JUDGEMENT_CONFIDENCE = 0.8
+
+
+def _link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: ProcessReport) -> None:
+    """Link each judging statement to the claim its embedded claim asserts or reports."""
+    from claimledger.store.models import LinkRow
+
+    for j in an.judgements:
+        claim_ids = session.scalars(
+            select(LinkRow.claim_id).where(
+                LinkRow.statement_id == j.embedded_id,
+                LinkRow.role.in_(("assertion", "report")),
+            )
+        ).all()
+        for claim_id in sorted(set(claim_ids)):
+            link = Link(
+                id=hash_id(claim_id, j.outer_id, prefix="l"),
+                claim_id=claim_id,
+                article_id=an.article.id,
+                stance=j.stance,  # type: ignore[arg-type]
+                confidence=JUDGEMENT_CONFIDENCE,
+                similarity=1.0,
+                statement_id=j.outer_id,
+                role="evidence",
+            )
+            if ledger.put_link(session, link):
+                report.links += 1
+                session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(dirty=True))
 
 
 def _catch_up(index: Any, ledger: Ledger, session: Any) -> None:
@@ -797,6 +1028,8 @@ class _Match:
     # rules the pair failed.
     evidence: bool = False
     failed: tuple[str, ...] = ()
+    # A doubt about the article's own news: kept only if the stance refutes or questions.
+    doubt: bool = False
 
 
 class ClaimFacts:
@@ -1028,6 +1261,7 @@ def _link_reports(
             or (m.weak and not keeps_weak_link(stance, conf))
             or (m.context and not keeps_context_link(stance, conf))
             or (m.evidence and not keeps_evidence(stance, conf, m.failed, rules_off=rules_off))
+            or (m.doubt and not keeps_weak_link(stance, conf))
         ):
             # A dropped evidence link leaves its statement where it was (it is already
             # free to open a claim); a dropped restatement frees it.
@@ -1042,7 +1276,7 @@ def _link_reports(
             confidence=float(conf),
             similarity=m.similarity,
             statement_id=st.id,
-            role="evidence" if m.evidence or m.weak or m.context else "report",
+            role="evidence" if m.evidence or m.weak or m.context or m.doubt else "report",
         )
         report.links += int(ledger.put_link(session, link))
         session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
@@ -1106,7 +1340,8 @@ def _opens_claim(an: Analysed, st: Statement, *, config: Config) -> bool:
     events, intentions or the future is what a claim is, however it is worded.
     """
     score = st.checkworthiness or 0.0
-    if score >= config.checkworthy.threshold or st.id in an.headline:
+    # An embedded claim is one by construction: someone judged it.
+    if score >= config.checkworthy.threshold or st.id in an.headline or st.id in an.embedded:
         return True
     prop = an.propositions.get(st.id)
     return (

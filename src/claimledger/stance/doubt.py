@@ -89,7 +89,8 @@ DOUBT_RULES: tuple[DoubtRule, ...] = (
         "a demand to be shown evidence ('asked to see evidence', 'show us the proof')",
         r"\b(?:show|give|provide|present|produce|prove)\s+(?:us|me|them|the\s+world|it)?\s*"
         r"(?:any|the|some|real|hard|concrete)?\s*(?:evidence|proof)\b|\b(?:asked|ask|asking|"
-        r"demand(?:ed|s|ing)?|call(?:ed|s)?)\s+(?:to\s+see|for)\s+(?:the\s+|any\s+|some\s+)?"
+        r"demand(?:ed|s|ing)?|call(?:ed|s)?|want(?:ed|s)?|wish(?:ed|es)?)\s+(?:to\s+see|for)\s+"
+        r"(?:the\s+|any\s+|some\s+)?"
         r"(?:evidence|proof)\b|\bwhere\s+is\s+the\s+(?:evidence|proof)\b",
     ),
     DoubtRule(
