@@ -96,3 +96,20 @@ def test_a_later_claim_about_the_claim_refutes_it_from_another_origin(
     # claim it judges, from an origin of its own: an independent refutation.
     assert any(e["stance"] == "refutes" and e["independent"] for e in later), later
     assert claim["status"] == "refuted", claim["reasons"]
+
+
+def test_nested_rules_switch_off_by_id() -> None:
+    from claimledger.config import load_config
+    from claimledger.ingest.sources import Defaults, article_from_record
+    from claimledger.pipeline.process import actor_table, extract_statements, nested_statements
+
+    config = load_config()
+    art = article_from_record(dict(STORY), item="story", defaults=Defaults())
+    [sts] = extract_statements([art], config=config)
+    table = actor_table("")
+    _, judgements, _ = nested_statements(art, sts, actors=table)
+    assert {j.rule for j in judgements} == {"claim_possessive_that"}
+    _, judgements, _ = nested_statements(
+        art, sts, actors=table, rules_off=["claim_possessive_that"]
+    )
+    assert judgements == []

@@ -365,7 +365,11 @@ def _covering(statements: Sequence[Statement], span: tuple[int, int]) -> Stateme
 
 
 def nested_statements(
-    article: Article, statements: Sequence[Statement], *, actors: Any
+    article: Article,
+    statements: Sequence[Statement],
+    *,
+    actors: Any,
+    rules_off: Sequence[str] = (),
 ) -> tuple[list[Statement], list[Judgement], set[str]]:
     """Claims about claims in an article (extract/nested.py) as statements and judgements.
 
@@ -375,12 +379,15 @@ def nested_statements(
     """
     from claimledger.extract.attribution import load_nlp
     from claimledger.extract.nested import find_nested
+    from claimledger.extract.nested_patterns import DEFAULT_RULES
 
     text = article.text
     nlp = load_nlp()
     doc = nlp(text[:_NESTED_MAX_CHARS], disable=[p for p in ("ner",) if p in nlp.pipe_names])
     earlier = [st.content for st in statements if st.attributed]
-    found = find_nested(doc, earlier=earlier)
+    found = find_nested(
+        doc, earlier=earlier, rules=[r for r in DEFAULT_RULES if r not in rules_off]
+    )
     outlet = actors.outlet_actor(article.outlet) if article.outlet else None
     added: list[Statement] = []
     judgements: list[Judgement] = []
@@ -493,7 +500,7 @@ def analyse_articles(
     table = actors if actors is not None else actor_table(config.extract.actors_file)
     batches = extract_statements(articles, config=config, actors=table)
     nested = [
-        nested_statements(art, sts, actors=table)
+        nested_statements(art, sts, actors=table, rules_off=config.claims.rules_off)
         for art, sts in zip(articles, batches, strict=True)
     ]
     batches = [sts + extra for sts, (extra, _, _) in zip(batches, nested, strict=True)]
@@ -591,9 +598,11 @@ def check_rules_off(config: Config) -> None:
         ConfigError: E401 naming the unknown id.
     """
     from claimledger.extract.claimhood import RULE_IDS as CLAIM_RULES
+    from claimledger.extract.nested_patterns import RULE_IDS as NESTED_RULES
     from claimledger.link.relation import RULE_IDS as RELATION_RULES
 
-    unknown = sorted(set(config.claims.rules_off) - CLAIM_RULES - RELATION_RULES)
+    known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES)
+    unknown = sorted(set(config.claims.rules_off) - known)
     if unknown:
         raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")
 
