@@ -646,6 +646,7 @@ def _summary(report: IngestReport) -> dict[str, int]:
         "added": len(report.added),
         "duplicates": len(report.duplicates),
         "failed": len(report.failures),
+        "not_analysed": len(report.not_analysed),
         "statements": report.statements,
         "claims": report.claims,
     }
