@@ -1,4 +1,5 @@
-"""The batch driver's own logic: option checks, worker-safe config, link order, Ray import order."""
+"""The batch driver's own logic: option checks, worker-safe config, link order, Ray import order,
+and the actor table the workers and the driver resolve speakers with."""
 
 from __future__ import annotations
 
@@ -6,13 +7,22 @@ import inspect
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from claimledger.config import Config, load_config
 from claimledger.errors import ConfigError
 from claimledger.pipeline import batch
-from claimledger.pipeline.process import process_pending
+from claimledger.pipeline.process import Analysed, ledger_actors, process_pending, run_actor_table
+from claimledger.records import Actor, Affiliation, Article
+
+SAMPLE_ACTORS = str(
+    Path(__file__).resolve().parents[2] / "src" / "claimledger" / "data" / "sample" / "actors.yaml"
+)
+BARE = "Petra Lind said on Monday that the bridge was shut."
+TITLED = "Varnian Deputy Defence Minister Petra Lind said on Monday that the bridge was shut."
+VARNIA = Affiliation(parent="varnia", role="deputy defence minister")
 
 
 def _config(**extract: str) -> Config:
@@ -98,3 +108,60 @@ def test_address_joins_the_cluster_with_the_worker_environment() -> None:
     env = joined["runtime_env"]["env_vars"]
     assert env["HF_HUB_OFFLINE"] == "1" and env["CLAIMLEDGER_EXTRACT__BATCH_SIZE"] == "8"
     assert local["num_cpus"] == 4 and local["include_dashboard"] is False
+
+
+def _results(*actors: Actor) -> list[Analysed]:
+    """One result per actor, as a worker returns an article that named it."""
+    return [
+        Analysed(article=Article(id=f"a{n}", text="..."), statements=[], actors=[actor])
+        for n, actor in enumerate(actors)
+    ]
+
+
+def test_worker_copies_merge_as_one_table_meets_them() -> None:
+    # Two workers meet the same speaker, bare on one and titled on the other: the
+    # driver's merge must end where one process's table ends after both articles.
+    one = run_actor_table(SAMPLE_ACTORS)
+    one.resolve_or_create("Petra Lind", context=BARE)
+    expected = one.resolve_or_create("Petra Lind", context=TITLED)
+    assert expected.affiliations == (VARNIA,)
+
+    bare = run_actor_table(SAMPLE_ACTORS).resolve_or_create("Petra Lind", context=BARE)
+    titled = run_actor_table(SAMPLE_ACTORS).resolve_or_create("Petra Lind", context=TITLED)
+    for order in ((bare, titled), (titled, bare)):
+        driver = run_actor_table(SAMPLE_ACTORS)
+        chunk = _results(*order)
+        batch.merge_worker_actors(chunk, driver)
+        assert driver.get(expected.id) == expected
+        # Every result carries the merged actor: the store keeps it whichever is linked last.
+        assert [an.actors for an in chunk] == [[expected], [expected]]
+
+
+def test_a_workers_blank_copy_never_overwrites_a_stored_actor(ledger: Any) -> None:
+    # An earlier run stored the titled speaker; a worker that met her bare sends a copy
+    # without affiliation. The driver's table (the one ingest uses) keeps her side.
+    stored = run_actor_table(SAMPLE_ACTORS).resolve_or_create("Petra Lind", context=TITLED)
+    ledger.upsert_actors([stored])
+    config = _config(actors_file=SAMPLE_ACTORS)
+    table = ledger_actors(ledger, config)
+    # The worker's table is built by the same function from the stored actors ...
+    worker = run_actor_table(SAMPLE_ACTORS, ledger.actors())
+    assert worker.resolve_or_create("Petra Lind", context=BARE) == stored
+    assert table.get(stored.id) == stored
+    # ... and a copy from a worker that did not have them is merged, not taken.
+    blank = run_actor_table(SAMPLE_ACTORS).resolve_or_create("Petra Lind", context=BARE)
+    assert blank.affiliations == ()
+    chunk = _results(blank)
+    batch.merge_worker_actors(chunk, table)
+    assert chunk[0].actors == [stored]
+
+
+def test_table_actors_are_never_changed_by_a_worker() -> None:
+    driver = run_actor_table(SAMPLE_ACTORS)
+    holtz = driver.get("marek-holtz")
+    assert holtz is not None
+    other = Actor(id="marek-holtz", name="Marek Holtz", type="person", affiliations=(VARNIA,))
+    chunk = _results(other)
+    batch.merge_worker_actors(chunk, driver)
+    assert driver.get("marek-holtz") == holtz
+    assert chunk[0].actors == [holtz]

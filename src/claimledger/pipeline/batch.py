@@ -11,6 +11,12 @@ The run has three phases over the same stage functions as ``claimledger ingest``
    chunks as the in-process pipeline, so that a run on any number of workers
    opens the same claims as ``claimledger ingest``.
 
+Both engines resolve speakers against the same actor table: the workers build
+it with ``run_actor_table`` from the actors stored in the ledger (what
+``ledger_actors`` adds in process), and the driver links with
+``ledger_actors`` itself, after merging the actors the workers created
+(``merge_worker_actors``).
+
 Everything is idempotent: articles are stored once (content-hash ids), an
 article's statements, claims and links are committed together with its
 ``processed`` flag, and only unprocessed articles are analysed, so a re-run or
@@ -23,8 +29,9 @@ import logging
 import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
@@ -34,7 +41,7 @@ from claimledger.pipeline.parquet import is_parquet, read_parquet
 from claimledger.pipeline.process import (
     Analysed,
     ProcessReport,
-    actor_table,
+    ledger_actors,
     link_analysed,
     open_index,
     process_pending,
@@ -146,8 +153,36 @@ def _add(total: ProcessReport, part: ProcessReport) -> None:
     total.links += part.links
 
 
+def merge_worker_actors(chunk: Sequence[Analysed], table: Any) -> None:
+    """Fold the actors workers created into ``table``, as one process's table folds them.
+
+    A worker's table knows the actors stored before its window, not those another
+    worker created meanwhile: the same speaker met on two workers comes back twice,
+    each copy with the affiliations its own articles revealed. In one process the
+    second meeting adds its affiliations to the first (``ActorTable.resolve_or_create``);
+    the driver does the same here, over the chunk in link order, and every result then
+    carries the merged actor - so the store keeps the union, not the copy linked last,
+    and a stored actor's affiliations are never overwritten by a worker's blank copy.
+    A table actor (built-in or the user's file) is never changed.
+    """
+    created = {a.id for a in table.created()}
+    for an in chunk:
+        for actor in an.actors:
+            have = table.get(actor.id)
+            if have is None:
+                table.add(actor)
+                created.add(actor.id)
+            elif actor.id in created:
+                new = tuple(a for a in actor.affiliations if a not in have.affiliations)
+                kind = "person" if "person" in (have.type, actor.type) else have.type
+                if new or kind != have.type:
+                    table.add(replace(have, type=kind, affiliations=(*have.affiliations, *new)))
+    for an in chunk:
+        an.actors = [table.get(a.id) for a in an.actors]
+
+
 def _link_in_chunks(
-    analysed: Iterable[Analysed], *, ledger: Ledger, config: Config, index: object
+    analysed: Iterable[Analysed], *, ledger: Ledger, config: Config, index: object, actors: Any
 ) -> ProcessReport:
     """Link results (arriving in (published, id) order) in chunks of ``LINK_CHUNK``."""
     total = ProcessReport()
@@ -155,11 +190,16 @@ def _link_in_chunks(
     for an in analysed:
         chunk.append(an)
         if len(chunk) == LINK_CHUNK:
-            _add(total, link_analysed(chunk, ledger=ledger, config=config, index=index))
+            merge_worker_actors(chunk, actors)
+            _add(
+                total,
+                link_analysed(chunk, ledger=ledger, config=config, index=index, actors=actors),
+            )
             recompute_dirty(ledger=ledger, config=config)
             chunk = []
     if chunk:
-        _add(total, link_analysed(chunk, ledger=ledger, config=config, index=index))
+        merge_worker_actors(chunk, actors)
+        _add(total, link_analysed(chunk, ledger=ledger, config=config, index=index, actors=actors))
         recompute_dirty(ledger=ledger, config=config)
     return total
 
@@ -170,7 +210,9 @@ def _analyse_on_ray(
     from claimledger.pipeline.ray_stages import RayRun, analyse_on_ray
 
     total = ProcessReport()
-    ledger.upsert_actors(actor_table(config.extract.actors_file).actors())
+    # The table process_pending links with (and stores first), built the same way.
+    actors = ledger_actors(ledger, config)
+    ledger.upsert_actors(actors.actors())
     index = open_index(ledger, index_dir=config.store.index_dir)
     run = RayRun()
     while True:
@@ -180,9 +222,14 @@ def _analyse_on_ray(
         # Small inputs are split so that every worker gets a share.
         per_batch = max(1, min(config.extract.batch_size, math.ceil(len(todo) / (2 * workers))))
         results = analyse_on_ray(
-            todo, config=config, workers=workers, batch_size=per_batch, run=run
+            todo,
+            config=config,
+            workers=workers,
+            batch_size=per_batch,
+            run=run,
+            stored_actors=ledger.actors(),
         )
-        part = _link_in_chunks(results, ledger=ledger, config=config, index=index)
+        part = _link_in_chunks(results, ledger=ledger, config=config, index=index, actors=actors)
         _add(total, part)
         stats.analysed += len(todo)
         if part.articles == 0:

@@ -126,6 +126,22 @@ def actor_table(actors_file: str = "") -> Any:
     return ActorTable.load(Path(actors_file) if actors_file else None)
 
 
+def run_actor_table(actors_file: str, stored: Iterable[Actor] = ()) -> Any:
+    """A fresh table to resolve speakers with: built-in, the user's file, then ``stored``.
+
+    Both engines build their table with it: ``ledger_actors`` in process, and each Ray
+    worker from the stored actors the batch driver sends, so that both resolve alike.
+    A stored actor never replaces an id the table already has.
+    """
+    from claimledger.extract.actors import ActorTable
+
+    table = ActorTable.load(Path(actors_file) if actors_file else None)
+    for actor in stored:
+        if table.get(actor.id) is None:
+            table.add(actor)
+    return table
+
+
 def ledger_actors(ledger: Ledger, config: Config) -> Any:
     """The actor table plus the actors created at run time and stored in this ledger.
 
@@ -139,10 +155,7 @@ def ledger_actors(ledger: Ledger, config: Config) -> Any:
         # A table of its own per ledger: actors created while reading one ledger
         # (with the affiliations their first context revealed) must not leak
         # into another ledger read by the same process.
-        from claimledger.extract.actors import ActorTable
-
-        path = config.extract.actors_file
-        table = ActorTable.load(Path(path) if path else None)
+        table = run_actor_table(config.extract.actors_file)
         _LEDGER_TABLES[key] = table
         _ACTORS_READ.pop(key, None)
     # Stored actors are only ever added (a known id is never replaced in the table), so

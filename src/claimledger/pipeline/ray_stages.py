@@ -7,8 +7,12 @@ records the in-process path uses are exactly what the workers see. Output
 keeps the input order (``preserve_order``), which lets the driver link
 results while the workers analyse the next ones.
 
-Actors created by speaker resolution inside a worker travel with each
-result (``Analysed.actors``); ``link_analysed`` stores them on the driver.
+Each worker resolves speakers against the table ``claimledger ingest``
+uses (``run_actor_table``: built-in, the user's file and the actors stored in
+the ledger, which the driver sends). Actors created by speaker resolution
+inside a worker travel with each result (``Analysed.actors``); the driver
+merges them into its own table (``batch.merge_worker_actors``) and
+``link_analysed`` stores them.
 
 Ray is imported here only, so the rest of the package works without the
 ``scale`` extra.
@@ -28,8 +32,13 @@ from typing import Any
 
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
-from claimledger.pipeline.process import Analysed, actor_table, analyse_articles
-from claimledger.records import Article
+from claimledger.pipeline.process import (
+    Analysed,
+    actor_table,
+    analyse_articles,
+    run_actor_table,
+)
+from claimledger.records import Actor, Article
 
 log = logging.getLogger(__name__)
 
@@ -145,10 +154,17 @@ def warm_models(config: Config) -> None:
 
 
 class AnalyseWorker:
-    """Ray Data actor: models loaded once in ``__init__``, batches of articles analysed."""
+    """Ray Data actor: models loaded once in ``__init__``, batches of articles analysed.
 
-    def __init__(self, config_json: str, warm: bool = True) -> None:
+    ``stored_actors`` is the pickled list of the actors stored in the ledger: with
+    them the worker's table is the one ``claimledger ingest`` resolves speakers with.
+    The table lives as long as the actor, as the in-process table lives for the run.
+    """
+
+    def __init__(self, config_json: str, stored_actors: bytes = b"", warm: bool = True) -> None:
         self.config = Config.model_validate_json(config_json)
+        stored: list[Actor] = pickle.loads(stored_actors) if stored_actors else []
+        self.actors = run_actor_table(self.config.extract.actors_file, stored)
         if warm:
             warm_models(self.config)
         self.ready_at = time.time()
@@ -159,7 +175,7 @@ class AnalyseWorker:
 
         started = time.process_time()
         articles = [pickle.loads(raw) for raw in batch.column("article").to_pylist()]
-        analysed = analyse_articles(articles, config=self.config)
+        analysed = analyse_articles(articles, config=self.config, actors=self.actors)
         n = len(analysed)
         self.cpu_s += time.process_time() - started
         return pa.table(
@@ -180,10 +196,13 @@ def analyse_on_ray(
     workers: int,
     batch_size: int,
     run: RayRun,
+    stored_actors: Sequence[Actor] = (),
 ) -> Iterator[Analysed]:
     """Analyse ``articles`` on a pool of ``workers`` Ray actors; yields results in input order.
 
-    Worker memory figures and timings are collected in ``run``.
+    ``stored_actors`` (the ledger's ``actors()``) extend each worker's actor table
+    as ``ledger_actors`` extends the in-process one. Worker memory figures and
+    timings are collected in ``run``.
     """
     import pyarrow as pa
     import ray.data
@@ -199,7 +218,10 @@ def analyse_on_ray(
     ds = ray.data.from_arrow(table).repartition(blocks)
     ds = ds.map_batches(
         AnalyseWorker,
-        fn_constructor_kwargs={"config_json": config.model_dump_json()},
+        fn_constructor_kwargs={
+            "config_json": config.model_dump_json(),
+            "stored_actors": pickle.dumps(list(stored_actors)),
+        },
         compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=1,
         batch_size=batch_size,
