@@ -127,6 +127,33 @@ def test_a_moved_item_with_equal_figures_is_still_an_effect() -> None:
     assert [i.split(":")[0] for i in effect.items] == ["c1", "c2"]
 
 
+def test_fewer_claims_with_no_gold_change_is_ledger_only() -> None:
+    merged_more = _report(
+        _result("c1", "found", 2, "unverified"),
+        _result("c2", "found", 1, "unverified"),
+        opened=(0,),
+        ledger_claims=6,
+    )
+    effect = compare(BASE, merged_more, RULE)
+    assert effect.ledger_only and not effect.no_effect
+    assert effect.counts["claims_per_article"] == -2
+    report = RulesReport(gold="gold.yaml", split="dev", baseline=BASE, effects=[effect])
+    row = next(x for x in format_rules_report(report).splitlines() if x.startswith("NC_CAPTION"))
+    assert row.endswith("-0.50  ledger only")
+    assert rules_report_json(report)["ledger_only"] == ["NC_CAPTION"]
+    # A gold item that moved is more than the ledger.
+    assert not compare(
+        BASE,
+        _report(
+            _result("c1", "found", 1, "unverified"),
+            _result("c2", "found", 2, "unverified"),
+            opened=(0,),
+            ledger_claims=6,
+        ),
+        RULE,
+    ).ledger_only
+
+
 def test_a_not_claim_no_longer_opened_is_reported() -> None:
     fewer = _report(
         _result("c1", "found", 2, "unverified"), _result("c2", "found", 1, "unverified")
@@ -167,6 +194,7 @@ def test_table_marks_worse_changes_and_rules_without_effect() -> None:
     numbers = next(line for line in lines if line.startswith("SC_NUMBERS off"))
     assert numbers.endswith("no effect")
     assert "rules that change nothing on this data: SC_NUMBERS" in text
+    assert "no gold figure: none" in text
     assert "  c1: found" in text
     data = rules_report_json(report)
     assert data["no_effect"] == ["SC_NUMBERS"]

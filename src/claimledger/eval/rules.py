@@ -92,6 +92,12 @@ class RuleEffect:
         """True when switching the rule off changed no figure and no gold item."""
         return not any(self.counts.values()) and not self.items
 
+    @property
+    def ledger_only(self) -> bool:
+        """True when it changed the number of claims in the ledger but no gold figure or item."""
+        gold = any(v for k, v in self.counts.items() if k != "claims_per_article")
+        return bool(self.counts["claims_per_article"]) and not gold and not self.items
+
 
 @dataclass(slots=True)
 class RulesReport:
@@ -107,6 +113,11 @@ class RulesReport:
     def no_effect(self) -> list[str]:
         """Rules that change nothing on this data (candidates to remove)."""
         return [e.rule for e in self.effects if e.no_effect]
+
+    @property
+    def ledger_only(self) -> list[str]:
+        """Rules that change the ledger's claims but no figure or item of the gold."""
+        return [e.rule for e in self.effects if e.ledger_only]
 
 
 def _counts(report: LedgerReport) -> dict[str, int]:
@@ -254,6 +265,7 @@ def rules_report_json(report: RulesReport) -> dict[str, Any]:
                 "table": e.table,
                 "purpose": e.purpose,
                 "no_effect": e.no_effect,
+                "ledger_only": e.ledger_only,
                 "count_change": e.counts,
                 "share_change": e.shares,
                 "items_changed": e.items,
@@ -262,6 +274,7 @@ def rules_report_json(report: RulesReport) -> dict[str, Any]:
             for e in report.effects
         ],
         "no_effect": report.no_effect,
+        "ledger_only": report.ledger_only,
         "skipped": report.skipped,
     }
 
@@ -286,7 +299,8 @@ def format_rules_report(report: RulesReport) -> str:
     """A plain-text table: the baseline's counts, then each rule's change, then what moved.
 
     A change is ``+N``/``-N`` in the figure's count (claims per article: its change); ``!``
-    marks a change for the worse when the rule is off, i.e. the rule helps there.
+    marks a change for the worse when the rule is off, i.e. the rule helps there. ``no effect``:
+    nothing changed; ``ledger only``: the number of claims changed, no gold figure or item.
     """
     base = report.baseline
     head = ["rule", *_HEADERS.values(), ""]
@@ -308,7 +322,7 @@ def format_rules_report(report: RulesReport) -> str:
             better = HIGHER_IS_BETTER[name]
             worse = better is not None and e.counts[name] != 0 and (e.counts[name] > 0) != better
             row.append(cell + ("!" if worse else ""))
-        row.append("no effect" if e.no_effect else "")
+        row.append("no effect" if e.no_effect else "ledger only" if e.ledger_only else "")
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [
@@ -325,6 +339,10 @@ def format_rules_report(report: RulesReport) -> str:
     lines.append("")
     lines.append(
         "rules that change nothing on this data: " + (", ".join(report.no_effect) or "none")
+    )
+    lines.append(
+        "rules that change the ledger's claims but no gold figure: "
+        + (", ".join(report.ledger_only) or "none")
     )
     if report.skipped:
         lines.append("already off in claims.rules_off, not measured: " + ", ".join(report.skipped))
