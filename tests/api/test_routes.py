@@ -76,6 +76,7 @@ def test_claim_views_have_the_documented_shape(client: TestClient, small: Built)
         "independent",
         "date",
         "date_estimated",
+        "role",
     }
 
 

@@ -217,15 +217,15 @@ def test_every_switchable_rule_is_a_valid_rules_off_id(config: Config) -> None:
 def test_rule_choice(config: Config) -> None:
     chosen, skipped = choose_rules(None, config)
     assert [r.id for r in chosen] == [r.id for r in switchable_rules()] and skipped == []
-    chosen, _ = choose_rules(["SC_NUMBERS", "NC_BYLINE", "SC_NUMBERS"], config)
-    assert [r.id for r in chosen] == ["SC_NUMBERS", "NC_BYLINE"]
+    chosen, _ = choose_rules(["SC_NUMBERS", "NC_CAPTION", "SC_NUMBERS"], config)
+    assert [r.id for r in chosen] == ["SC_NUMBERS", "NC_CAPTION"]
     with pytest.raises(ConfigError, match="E402 eval rules --rules: .*'NC_NOPE'"):
         choose_rules(["NC_NOPE"], config)
-    off = with_rule_off(config, "NC_BYLINE")
+    off = with_rule_off(config, "NC_CAPTION")
     chosen, skipped = choose_rules(None, off)
-    assert "NC_BYLINE" not in [r.id for r in chosen] and skipped == ["NC_BYLINE"]
+    assert "NC_CAPTION" not in [r.id for r in chosen] and skipped == ["NC_CAPTION"]
     with pytest.raises(ConfigError, match="already off"):
-        choose_rules(["NC_BYLINE"], off)
+        choose_rules(["NC_CAPTION"], off)
 
 
 def test_cli_refuses_an_unknown_rule(tmp_path: Path) -> None:

@@ -252,7 +252,9 @@ def test_claims_json_shape(sample: tuple[Ledger, Any]) -> None:
             "reasons",
             "evidence",
             "reports",
+            "problem",
         }
+        assert view["problem"] is None  # every stored item of the sample ledger reads
         assert set(view["claimant"]) == {"name", "actor"}
         for ev in view["evidence"]:
             assert set(ev) == {
@@ -263,7 +265,10 @@ def test_claims_json_shape(sample: tuple[Ledger, Any]) -> None:
                 "stance",
                 "independent",
                 "date",
+                "date_estimated",
+                "role",
             }
+            assert ev["role"] in ("assertion", "report", "evidence")
 
 
 def test_recompute_reproduces_history(sample: tuple[Ledger, Any]) -> None:

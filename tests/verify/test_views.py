@@ -70,7 +70,9 @@ def test_claim_json_has_the_stable_shape(aff: FakeAffiliations) -> None:
         "independent": False,
         "date": "2024-03-01T09:00:00+00:00",
         "date_estimated": False,
+        "role": "assertion",
     }
+    assert [row["role"] for row in evidence][1] == "report"
     assert evidence[1]["actor"] == "reuters"  # the outlet's own reporting
     assert evidence[2]["actor"] is None  # unresolved speaker
     assert [row["independent"] for row in evidence] == [False, True, True, True, True]

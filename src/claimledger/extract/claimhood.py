@@ -2,10 +2,13 @@
 
 A claim is an actor's assertion about facts, events, intentions or the future. Some
 sentences that the check-worthiness model (trained on debate transcripts) scores high
-are none of that: a photo caption, a request for comment, a newsletter box, a byline,
-an outlet's rhetorical question, a fragment without a verb. Each rule here has an id,
-a one-line purpose, its own test (``tests/extract/test_claimhood.py``) and can be
-switched off by id (``claims.rules_off``); ``claimledger eval rules`` measures them.
+are none of that: a fragment without a verb, a photo caption, a request for comment, an
+outlet's background. Each rule here has an id, a one-line purpose, its own test
+(``tests/extract/test_claimhood.py``) and can be switched off by id (``claims.rules_off``);
+``claimledger eval rules`` measures them. Rules for newsletter boxes, bylines, outlets' own
+questions and "did not comment" lines were tried and dropped: on the real-news dev gold
+they changed nothing (the fragment rule, the check-worthiness model and
+``checkworthy.is_no_comment`` already keep those out; docs/claims.md, "Rule ablation").
 
 Word patterns are data (``PATTERNS``), matched with spaCy's ``Matcher`` on lower-cased
 tokens of the text's tokenisation; parse-based rules read the ``Proposition``.
@@ -32,12 +35,8 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("NC_FRAGMENT", "a content without a finite verb is a phrase, not a proposition"),
-    Rule("NC_QUESTION", "an outlet's own question asserts nothing"),
-    Rule("NC_NO_COMMENT", "who did not comment or react states nothing about the story"),
     Rule("NC_REQUEST_COMMENT", "an outlet asking someone for comment is not news"),
     Rule("NC_CAPTION", "photo captions and picture credits"),
-    Rule("NC_PROMO", "newsletter, subscription and sharing boxes"),
-    Rule("NC_BYLINE", "bylines and staff credits"),
     Rule("NC_BACKGROUND", "an outlet's own sentence about years before the story is history"),
 )
 # How far before an article an outlet's own sentence must be dated to be background.
@@ -46,38 +45,6 @@ RULE_IDS = frozenset(r.id for r in RULES)
 
 # Token patterns (spaCy Matcher, LOWER) per word rule. Several patterns per rule.
 PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
-    "NC_NO_COMMENT": [
-        [
-            {"LOWER": "no"},
-            {"LOWER": "immediate"},
-            {"LOWER": {"IN": ["reaction", "response", "comment"]}},
-        ],
-        [
-            {"LOWER": {"IN": ["did", "could"]}},
-            {"LOWER": {"IN": ["not", "n't"]}},
-            {"LOWER": "immediately", "OP": "?"},
-            {"LOWER": {"IN": ["comment", "respond", "reply"]}},
-        ],
-        [
-            {"LOWER": "declined"},
-            {"LOWER": "to"},
-            {"LOWER": {"IN": ["comment", "respond", "elaborate"]}},
-        ],
-        [{"LOWER": "could"}, {"LOWER": "not"}, {"LOWER": "be"}, {"LOWER": "reached"}],
-        [
-            {"LOWER": "had"},
-            {"LOWER": "no"},
-            {"LOWER": "immediate", "OP": "?"},
-            {"LOWER": "comment"},
-        ],
-        [
-            {"LOWER": "not"},
-            {"LOWER": "immediately"},
-            {"LOWER": "available"},
-            {"LOWER": "for"},
-            {"LOWER": "comment"},
-        ],
-    ],
     "NC_REQUEST_COMMENT": [
         [
             {"LEMMA": {"IN": ["contact", "reach", "ask", "approach"]}},
@@ -108,19 +75,6 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
             {"LOWER": ":"},
         ],
     ],
-    "NC_PROMO": [
-        [{"LOWER": "sign"}, {"LOWER": "up"}, {"LOWER": {"IN": ["for", "to"]}}],
-        [{"LOWER": {"IN": ["subscribe", "newsletter", "newsletters"]}}],
-        [
-            {"LOWER": "read"},
-            {"LOWER": {"IN": ["more", "also"]}},
-            {"LOWER": {"IN": [":", "here", "about"]}, "OP": "?"},
-        ],
-        [{"LOWER": "click"}, {"LOWER": "here"}],
-        [{"LOWER": "follow"}, {"LOWER": "us"}],
-        [{"LOWER": {"IN": ["copy", "share"]}}, {"LOWER": {"IN": [":", "this", "link"]}}],
-        [{"LOWER": "all"}, {"LOWER": "rights"}, {"LOWER": "reserved"}],
-    ],
     "NC_BACKGROUND": [
         [
             {"LOWER": {"IN": ["for", "over"]}},
@@ -137,19 +91,6 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
             {"LOWER": {"IN": ["century", "centuries"]}},
         ],
         [{"LOWER": {"IN": ["historic", "historical", "historically"]}}],
-    ],
-    "NC_BYLINE": [
-        [
-            {"LOWER": {"IN": ["reporting", "writing", "editing", "additional"]}},
-            {"LOWER": {"IN": ["by", "reporting"]}},
-        ],
-        [
-            {"IS_SENT_START": True, "LOWER": "by"},
-            {"IS_TITLE": True},
-            {"IS_TITLE": True},
-            {"IS_PUNCT": True, "OP": "?"},
-            {"IS_SENT_START": False, "OP": "?"},
-        ],
     ],
 }
 
@@ -213,8 +154,6 @@ def not_a_claim(
     fired: list[str] = [r.id for r in RULES if r.id in matched and r.id != "NC_BACKGROUND"]
     if not prop.finite:
         fired.append("NC_FRAGMENT")
-    if prop.question and not attributed:
-        fired.append("NC_QUESTION")
     old_date = (
         refers_to is not None
         and published is not None

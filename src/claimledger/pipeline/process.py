@@ -592,6 +592,11 @@ def analyse_articles(
                     published=art.published.date() if art.published else None,
                     rules_off=config.claims.rules_off,
                 )
+                # "accused the US *of trying to draw Russia into a war*": the object of a cue
+                # that is no verb of saying is told with its source and cue (``_claim_body``),
+                # a proposition with the cue as its verb.
+                if rule == "NC_FRAGMENT" and _claim_body(art.text, st) != st.content_text:
+                    rule = None
                 if rule is not None:
                     an.not_claim[st.id] = rule
                 an.entities[st.id] = sorted(linking_entities(_proposition(st.content_text)))

@@ -26,12 +26,13 @@ def claim_view_evidence(
     """Return the ``evidence`` list of the JSON claim view, in (date, id) order.
 
     Each item is ``{"statement", "outlet", "origin", "actor", "stance",
-    "independent", "date"}``: the statement id (None for an article-level
+    "independent", "date", "date_estimated", "role"}``: the statement id (None for an article-level
     link), the outlet name, the origin id, the actor id of the source (the
     speaker's actor, or the outlet's actor for its own reporting; None when
     unresolved), the stance, whether the item counted as independent at the
     assessment, the ISO 8601 UTC date, and ``date_estimated`` (the article
-    gave no date; ``ingest.dates``).
+    gave no date; ``ingest.dates``) and ``role`` (``assertion``, ``report`` for a
+    restatement, ``evidence`` for a statement about the claim; docs/claims.md).
 
     Args:
         assessment: The claim's current assessment.
@@ -50,6 +51,7 @@ def claim_view_evidence(
                 "independent": decision.independent if decision is not None else False,
                 "date": _iso(ev.date),
                 "date_estimated": ev.date_estimated,
+                "role": ev.role,
             }
         )
     return rows
