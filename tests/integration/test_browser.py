@@ -243,6 +243,27 @@ def wait_for(browser: Any, fragment: str) -> None:
     )
 
 
+def _replaced(element: Any) -> Any:
+    """A wait condition: ``element``'s page has been replaced by another.
+
+    Selenium's ``staleness_of`` expects a stale-element error; Chromium, asked about a node
+    while its page is being replaced, may answer "Node with given id does not belong to the
+    document" instead (seen on a loaded machine). Both mean the old page is gone.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            return "does not belong to the document" in str(exc)
+        return False
+
+    return check
+
+
 def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     from selenium.webdriver.support.ui import Select
 
@@ -332,10 +353,9 @@ def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     button = browser.find_element("css selector", "form.watch button")
     button.click()
     # The POST redirects back to the claim page: wait until that new page has replaced this one.
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, 20).until(_replaced(button))
     wait_for(browser, "/claims/")
     browser.get(base + "/watchlist")
     assert browser.find_elements("css selector", "section.watched.changed")
