@@ -352,32 +352,23 @@ class Candidate:
     claim: ClaimCandidate
 
 
-def scored_candidates(
-    vector: npt.ArrayLike,
+def _scored(
+    vec: npt.NDArray[np.float32],
     *,
     actor_id: str | None,
     entities: frozenset[str],
     date: Date | None,
     index: VectorIndex,
     candidates: Mapping[int, ClaimCandidate] | CandidateLookup,
-    k: int = DEFAULT_K,
-    threshold: float = DEFAULT_THRESHOLD,
-    weights: LinkWeights = DEFAULT_WEIGHTS,
-    words: frozenset[str] | None = None,
-) -> tuple[list[Candidate], Candidate | None]:
-    """The index's claims a statement may link to, best first, and the best contradiction
-    candidate (below the threshold but about the same names; see ``link_statement``).
-
-    Returns ``([], None)`` for an unusable vector or an empty index.
-    """
-    vec = np.asarray(vector, dtype=np.float32).reshape(-1)
-    if vec.size != index.dim or not np.all(np.isfinite(vec)) or not np.any(vec):
-        return [], None
-    if len(index) == 0:
-        return [], None
+    k: int,
+    weights: LinkWeights,
+    words: frozenset[str] | None,
+) -> tuple[list[Candidate], float]:
+    """The index's nearest claims scored against a statement, nearest first, and the cosine
+    of the nearest key (0 when the index returned none)."""
     keys, dists = index.search(vec, k)
-    accepted: list[Candidate] = []
-    weak: Candidate | None = None
+    nearest = 1.0 - float(dists[0, 0]) if keys[0, 0] >= 0 else 0.0
+    out: list[Candidate] = []
     for key, dist in zip(keys[0].tolist(), dists[0].tolist(), strict=True):
         if key < 0:
             break
@@ -397,12 +388,56 @@ def scored_candidates(
             words=words,
             candidate_words=cand.words,
         )
+        out.append(Candidate(pair, int(key), cand))
+    return out, nearest
+
+
+def _usable(vec: npt.NDArray[np.float32], index: VectorIndex) -> bool:
+    return bool(vec.size == index.dim and np.all(np.isfinite(vec)) and np.any(vec))
+
+
+def scored_candidates(
+    vector: npt.ArrayLike,
+    *,
+    actor_id: str | None,
+    entities: frozenset[str],
+    date: Date | None,
+    index: VectorIndex,
+    candidates: Mapping[int, ClaimCandidate] | CandidateLookup,
+    k: int = DEFAULT_K,
+    threshold: float = DEFAULT_THRESHOLD,
+    weights: LinkWeights = DEFAULT_WEIGHTS,
+    words: frozenset[str] | None = None,
+) -> tuple[list[Candidate], Candidate | None]:
+    """The index's claims a statement may link to, best first, and the best contradiction
+    candidate (below the threshold but about the same names; see ``link_statement``).
+
+    Returns ``([], None)`` for an unusable vector or an empty index.
+    """
+    vec = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if not _usable(vec, index) or len(index) == 0:
+        return [], None
+    scored, _ = _scored(
+        vec,
+        actor_id=actor_id,
+        entities=entities,
+        date=date,
+        index=index,
+        candidates=candidates,
+        k=k,
+        weights=weights,
+        words=words,
+    )
+    accepted: list[Candidate] = []
+    weak: Candidate | None = None
+    for found in scored:
+        pair = found.pair
         if _weak_match(pair, weights) and (weak is None or pair.score > weak.pair.score):
-            weak = Candidate(pair, int(key), cand)
+            weak = found
         if pair.similarity >= weights.min_similarity and accepts(
             pair, threshold=threshold, weights=weights
         ):
-            accepted.append(Candidate(pair, int(key), cand))
+            accepted.append(found)
     accepted.sort(key=lambda c: (-c.pair.score, c.claim.claim_id))
     # One entry per claim (a claim's members share its id): its best-scored way in.
     best: list[Candidate] = []
@@ -447,40 +482,33 @@ def link_statement(
         The chosen claim, or ``claim_id=None`` to open a new claim.
     """
     vec = np.asarray(vector, dtype=np.float32).reshape(-1)
-    if vec.size != index.dim or not np.all(np.isfinite(vec)) or not np.any(vec):
+    if not _usable(vec, index):
         return LinkDecision(None, 0.0, 0.0, "no usable embedding (empty text?)")
     if len(index) == 0:
         return LinkDecision(None, 0.0, 0.0, "ledger has no claims yet")
-    keys, dists = index.search(vec, k)
+    scored, nearest = _scored(
+        vec,
+        actor_id=actor_id,
+        entities=entities,
+        date=date,
+        index=index,
+        candidates=candidates,
+        k=k,
+        weights=weights,
+        words=words,
+    )
     best: tuple[PairScore, int, ClaimCandidate] | None = None
     weak: tuple[PairScore, int, ClaimCandidate] | None = None
-    for key, dist in zip(keys[0].tolist(), dists[0].tolist(), strict=True):
-        if key < 0:
-            break
-        cand = candidates.get(int(key))
-        if cand is None:
-            logger.debug("index key %d has no candidate claim; skipped", key)
-            continue
-        pair = score_pair(
-            1.0 - float(dist),
-            entities=entities,
-            candidate_entities=cand.entities,
-            actor_id=actor_id,
-            candidate_actor_id=cand.claimant_actor_id,
-            date=date,
-            candidate_date=cand.date,
-            weights=weights,
-            words=words,
-            candidate_words=cand.words,
-        )
+    for found in scored:
+        pair, key, cand = found.pair, found.key, found.claim
         if _weak_match(pair, weights) and (weak is None or pair.score > weak[0].score):
-            weak = (pair, int(key), cand)
+            weak = (pair, key, cand)
         if pair.similarity < weights.min_similarity:
             continue
         ok = accepts(pair, threshold=threshold, weights=weights)
         # A pair refused only for sharing no word is no candidate: the next one may be.
         if (best is None or pair.score > best[0].score) and (ok or pair.score < threshold):
-            best = (pair, int(key), cand)
+            best = (pair, key, cand)
     if (best is None or best[0].score < threshold) and weak is not None:
         pair, key, cand = weak
         logger.debug("weak link %r to %s (%s)", stmt_text[:60], cand.claim_id, pair.describe())
@@ -493,7 +521,6 @@ def link_statement(
             weak=True,
         )
     if best is None:
-        nearest = 1.0 - float(dists[0, 0]) if keys[0, 0] >= 0 else 0.0
         return LinkDecision(
             None, nearest, nearest, f"no claim within cos >= {weights.min_similarity:.2f}"
         )
