@@ -139,7 +139,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "src" / "claimledger" / "data" / 
 
 def _claims_and_links(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     claims = _rows(url, "SELECT text FROM claims ORDER BY text")
-    links = _rows(url, "SELECT statement_id, claim_id FROM links ORDER BY 1, 2")
+    links = _rows(url, "SELECT statement_id, claim_id, role FROM links ORDER BY 1, 2")
     return claims, links
 
 
@@ -197,6 +197,7 @@ def test_concurrent_analysing_writers_give_the_ledger_of_one_writer(
         "concurrent writers opened a different number of claims"
     )
     assert got_claims == ref_claims
+    assert set(got_links) ^ set(ref_links) == set(), set(got_links) ^ set(ref_links)
     assert len(got_links) == len(ref_links)
     # Histories written by whichever writer recomputed last still match the evidence.
     statuses = "SELECT text, status, dirty FROM claims ORDER BY text, status"

@@ -247,3 +247,38 @@ def test_postgresql_pool_is_sized_by_the_configuration(stores: Any) -> None:
             assert led.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
     finally:
         led.close()
+
+
+def test_open_waits_out_a_locked_new_store(tmp_path: Any, monkeypatch: Any) -> None:
+    """A writer opening a SQLite store that another is creating gets "database is locked"
+    at once: the open is tried again after a pause, and other errors are not retried."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from claimledger.store import ledger as ledger_mod
+
+    real = ledger_mod.migrate
+    calls: list[int] = []
+
+    def locked_twice(engine: Any) -> None:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise OperationalError("PRAGMA", {}, sqlite3.OperationalError("database is locked"))
+        real(engine)
+
+    monkeypatch.setattr(ledger_mod, "migrate", locked_twice)
+    monkeypatch.setattr(ledger_mod, "_OPEN_BACKOFF", 0.01)
+    led = ledger_mod.Ledger.open(f"sqlite:///{tmp_path / 'a.db'}")
+    led.close()
+    assert len(calls) == 3
+
+    def broken(engine: Any) -> None:
+        calls.append(1)
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("disk I/O error"))
+
+    calls.clear()
+    monkeypatch.setattr(ledger_mod, "migrate", broken)
+    with pytest.raises(StoreError, match="E30"):
+        ledger_mod.Ledger.open(f"sqlite:///{tmp_path / 'b.db'}")
+    assert len(calls) == 1

@@ -64,6 +64,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
+from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -86,6 +87,7 @@ class ClaimCandidate:
     entities: frozenset[str] = frozenset()
     date: Date | None = None
     words: frozenset[str] | None = None  # ``content_words`` of the text; None: not checked
+    first_seen: datetime | None = None  # when the claim was first made (``Claim.first_seen``)
 
     @classmethod
     def from_claim(cls, claim: Claim, *, entities: frozenset[str] | None = None) -> ClaimCandidate:
@@ -93,7 +95,13 @@ class ClaimCandidate:
         when = claim.first_seen.date() if claim.first_seen is not None else None
         ents = linking_entities(claim.text) if entities is None else entities
         return cls(
-            claim.id, claim.text, claim.claimant_actor_id, ents, when, content_words(claim.text)
+            claim.id,
+            claim.text,
+            claim.claimant_actor_id,
+            ents,
+            when,
+            content_words(claim.text),
+            claim.first_seen,
         )
 
 

@@ -1187,7 +1187,11 @@ def _match_statements(
                     kind = "evidence"
             if kind == "same" and same is None:
                 same = _Match(st, cand.claim.claim_id, cand.key, cos, cand.claim.text)
-            elif kind != "none" and len(evidence) < EVIDENCE_PER_STATEMENT:
+            elif (
+                kind != "none"
+                and len(evidence) < EVIDENCE_PER_STATEMENT
+                and not _made_after(cand.claim, art)
+            ):
                 evidence.append(
                     _Match(
                         st,
@@ -1205,6 +1209,17 @@ def _match_statements(
             # Only evidence about other claims (or nothing): it may open a claim of its own.
             unmatched.append(st)
     return matched, unmatched
+
+
+def _made_after(claim: Any, article: Article) -> bool:
+    """Whether a claim was first made after ``article`` was published: no evidence about it.
+
+    Linking in publication order never sees such a claim; writers linking concurrently, or
+    an archive ingested after newer news, would, and the ledger would depend on the order
+    articles happened to be linked in.
+    """
+    made, published = claim.first_seen, article.published
+    return made is not None and published is not None and made > published
 
 
 # Claims a statement may be evidence about besides the one it restates.

@@ -8,6 +8,7 @@ transaction in flight.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -117,6 +118,16 @@ def migrate(engine: Engine) -> None:
             conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATE_LOCK})"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+# Opening a SQLite store another writer is creating or migrating: attempts and the first
+# wait (doubled each time: 0.2 + 0.4 + ... about 25 s in all).
+_OPEN_ATTEMPTS = 8
+_OPEN_BACKOFF = 0.2
+
+
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 # Advisory lock keys of PostgreSQL (any constants, distinct from each other).
@@ -277,15 +288,27 @@ class Ledger:
         Raises:
             StoreError: The database cannot be reached or migrated.
         """
-        try:
-            ledger = cls(url, pool_size=pool_size, max_overflow=max_overflow)
-            migrate(ledger.engine)
-        except (DBAPIError, OSError) as exc:
-            err = store_error(exc, url)
-            if err.code is Code.E302:
-                err = StoreError(Code.E301, err.item, reason=err.reason)
-            raise err from exc
-        return ledger
+        attempt = 0
+        while True:
+            ledger = None
+            try:
+                ledger = cls(url, pool_size=pool_size, max_overflow=max_overflow)
+                migrate(ledger.engine)
+                return ledger
+            except (DBAPIError, OSError) as exc:
+                if ledger is not None:
+                    ledger.close()
+                # SQLite answers "database is locked" at once, without waiting out its busy
+                # timeout, when a new file's journal mode or schema is being set by another
+                # writer starting at the same moment: opening again after it is done works.
+                if _locked(exc) and attempt + 1 < _OPEN_ATTEMPTS:
+                    time.sleep(_OPEN_BACKOFF * 2**attempt)
+                    attempt += 1
+                    continue
+                err = store_error(exc, url)
+                if err.code is Code.E302:
+                    err = StoreError(Code.E301, err.item, reason=err.reason)
+                raise err from exc
 
     @property
     def dialect(self) -> str:
