@@ -68,6 +68,8 @@ eval: setup
 	$(BIN)/claimledger eval stance --fnc-dir .cache/fnc-dev
 	$(BIN)/claimledger eval checkworthy --data .cache/claimbuster-dev.csv
 	$(BIN)/claimledger eval linking --fnc-dir $(DATASETS)/fnc-1
+	$(PY) -m claimledger.eval.stance --rumoureval $(DATASETS)/rumoureval2019/dev.jsonl --datasets $(DATASETS)
+	$(BIN)/claimledger eval ledger --articles $(DATASETS)/ukraine-news/articles --split dev
 	$(BIN)/claimledger eval rules --articles $(DATASETS)/ukraine-news/articles --split dev
 
 fuzz: setup
