@@ -87,11 +87,6 @@ def subjects_agree(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
-def shares_content(a: Proposition, b: Proposition) -> bool:
-    """Whether two propositions share a content lemma (verb, noun, adjective)."""
-    return bool(a.lemmas & b.lemmas)
-
-
 # Share of the shorter side's content words the other must have when no verb is shared.
 CONTENT_OVERLAP = 0.25
 
