@@ -128,6 +128,11 @@ class Affiliation:
     end: date | None = None
 
 
+#: Prefix of the ids of actors made at run time for unknown speakers: their affiliations are
+#: learned from the texts that name them, and only ever grow.
+CREATED_PREFIX = "auto:"
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A person, organisation, state or media outlet."""

@@ -31,12 +31,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from claimledger.errors import Code, ConfigError
-from claimledger.records import Actor, ActorType, Affiliation, hash_id
+from claimledger.records import CREATED_PREFIX, Actor, ActorType, Affiliation, hash_id
 
 logger = logging.getLogger(__name__)
 
-#: Prefix of the ids of actors made at run time for unknown speakers.
-CREATED_PREFIX = "auto:"
 #: Id of the one actor standing for speakers that name nobody ("he", "a spokesman").
 UNKNOWN_ID = "unknown"
 

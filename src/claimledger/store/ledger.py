@@ -27,6 +27,7 @@ from claimledger.config import redact_url as _redact
 from claimledger.config import scrub_secrets as _scrub
 from claimledger.errors import Code, NotFound, StoreError
 from claimledger.records import (
+    CREATED_PREFIX,
     STANCES,
     Actor,
     Affiliation,
@@ -656,22 +657,33 @@ class Ledger:
     def _upsert_actors(self, actors: list[Actor]) -> None:
         with self.session() as s:
             for a in actors:
+                affiliations = [
+                    {
+                        "parent": f.parent,
+                        "role": f.role,
+                        "start": f.start.isoformat() if f.start else None,
+                        "end": f.end.isoformat() if f.end else None,
+                    }
+                    for f in a.affiliations
+                ]
+                kind = a.type
+                if a.id.startswith(CREATED_PREFIX):
+                    # A created actor's affiliations were learned from the texts that named
+                    # it; a writer that met it in fewer texts (another process, a Ray worker)
+                    # holds a shorter list and must not shorten the stored one.
+                    have = s.get(ActorRow, a.id)
+                    if have is not None:
+                        known = list(have.affiliations or [])
+                        affiliations = known + [f for f in affiliations if f not in known]
+                        kind = "person" if "person" in (have.type, a.type) else a.type
                 s.merge(
                     ActorRow(
                         id=a.id,
                         name=a.name,
-                        type=a.type,
+                        type=kind,
                         aliases=list(a.aliases),
                         roles=list(a.roles),
-                        affiliations=[
-                            {
-                                "parent": f.parent,
-                                "role": f.role,
-                                "start": f.start.isoformat() if f.start else None,
-                                "end": f.end.isoformat() if f.end else None,
-                            }
-                            for f in a.affiliations
-                        ],
+                        affiliations=affiliations,
                     )
                 )
 
