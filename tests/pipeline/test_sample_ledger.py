@@ -111,6 +111,7 @@ def test_every_status_appears(sample: tuple[Ledger, Any]) -> None:
         "INDEPENDENT_SUPPORT",
         "AWAITING_RESOLUTION",
         "QUESTIONED_BY",
+        "EVIDENCE_REQUESTED",
     }
     for v in by_status["unverified"]:
         assert {r.split("(")[0] for r in v["reasons"]} <= unverified_reasons, v

@@ -30,6 +30,7 @@ from claimledger.verify.policy import Policy
 RETRACTED_BY_CLAIMANT = "RETRACTED_BY_CLAIMANT"
 ONLY_CLAIMANT_SOURCES = "ONLY_CLAIMANT_SOURCES"
 INSUFFICIENT_COVERAGE = "INSUFFICIENT_COVERAGE"
+EVIDENCE_REQUESTED = "EVIDENCE_REQUESTED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,37 @@ def is_claimant_retraction(ev: Evidence, decision: Independence, claim: Claim) -
         return True
     speakerless = ev.speaker is None and ev.speaker_actor_id is None
     return speakerless and _names_claimant(ev.text, claim)
+
+
+def evidence_requests(
+    items: Sequence[Evidence],
+    decisions: Sequence[Independence],
+    supporting: Sequence[Evidence],
+    *,
+    policy: Policy,
+) -> list[tuple[str, datetime]]:
+    """Unanswered demands for evidence: ``(requester, date)``, one per requester, by label.
+
+    A demand is an item whose text a demand rule reads as asking for evidence
+    (``Evidence.demands``, less ``policy.demand_rules_off``), from a source not on the
+    claimant side, with a stance that does not support the claim, as confident as the
+    policy asks. It is answered when independent support (``supporting``) is dated after
+    it; the date given is the requester's earliest unanswered demand.
+    """
+    off = set(policy.demand_rules_off)
+    earliest: dict[str, datetime] = {}
+    for ev, dec in zip(items, decisions, strict=True):
+        if dec.claimant_side or ev.role == "assertion" or ev.stance in ("supports", "unrelated"):
+            continue
+        if ev.confidence < policy.min_confidence or not [r for r in ev.demands if r not in off]:
+            continue
+        when = as_utc(ev.date)
+        if any(as_utc(s.date) > when for s in supporting):
+            continue
+        label = source_label(ev)
+        if label not in earliest or when < earliest[label]:
+            earliest[label] = when
+    return sorted(earliest.items())
 
 
 def _find(parent: dict[str, str], key: str) -> str:
@@ -279,6 +311,7 @@ def assess(
             if ev.stance == "questions" and not dec.claimant_side
         }
     )
+    requests = evidence_requests(items, decisions, supporting, policy=policy)
     collapse = policy.collapse_same_source
     support = count_sources(supporting, affiliations=affiliations, collapse_same_source=collapse)
     refutation = count_sources(refuting, affiliations=affiliations, collapse_same_source=collapse)
@@ -314,6 +347,9 @@ def assess(
         else:
             reasons.append(INSUFFICIENT_COVERAGE)
     reasons.extend(f"QUESTIONED_BY({label})" for label in questioners)
+    reasons.extend(
+        f"{EVIDENCE_REQUESTED}({label}, {when.date().isoformat()})" for label, when in requests
+    )
 
     weighed = {ev.link_id for ev in retractions + supporting + refuting}
     return Assessment(

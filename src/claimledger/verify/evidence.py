@@ -17,6 +17,7 @@ from typing import Literal
 
 from claimledger.errors import Code, ConfigError
 from claimledger.records import Article, Link, Outlet, Stance, Statement
+from claimledger.verify.demand import demand_rules
 
 Role = Literal["assertion", "report", "evidence"]
 
@@ -41,6 +42,9 @@ class Evidence:
         retracts: The text reads as withdrawing an earlier statement
             (:func:`is_retraction`); it counts as a retraction only when the
             speaker is on the claimant side.
+        demands: Ids of the rules that read the text as a demand for evidence
+            (:mod:`claimledger.verify.demand`); the engine gives the claim
+            ``EVIDENCE_REQUESTED`` when no independent support came after it.
         role: ``"assertion"`` where the claim was asserted, ``"report"`` for a restatement,
             ``"evidence"`` for a statement about the claim that is not the claim.
         origin_outlet_actor_id: Actor of the outlet that first published the
@@ -63,6 +67,7 @@ class Evidence:
     confidence: float
     date: datetime
     retracts: bool = False
+    demands: tuple[str, ...] = ()
     role: Role = "report"
     origin_outlet_actor_id: str | None = None
     text: str = ""
@@ -227,6 +232,7 @@ def evidence_from_records(
         confidence=link.confidence,
         date=as_utc(published),
         retracts=is_retraction(detect),
+        demands=demand_rules(detect),
         role=link.role,
         origin_outlet_actor_id=origin_outlet.actor_id if origin_outlet else None,
         text=text,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimledger.errors import Code, ConfigError
 
@@ -38,6 +38,18 @@ class Policy(BaseModel):
     """Never count statements from the side of a party the claim is about (the accused)."""
     count_article_links: bool = True
     """Let article-level links (no statement) count as the outlet's own evidence."""
+    demand_rules_off: tuple[str, ...] = ()
+    """Ids of the demand-for-evidence rules (``verify/demand.py``) switched off."""
+
+    @field_validator("demand_rules_off")
+    @classmethod
+    def _known_demand_rules(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from claimledger.verify.demand import RULE_IDS
+
+        unknown = sorted(set(value) - set(RULE_IDS))
+        if unknown:
+            raise ValueError(f"unknown rule id {unknown[0]!r} (known: {', '.join(RULE_IDS)})")
+        return value
 
 
 DEFAULT_POLICY = Policy()

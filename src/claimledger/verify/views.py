@@ -145,6 +145,8 @@ def explain_text(
             outlet += f" [{ev.outlet_actor_id}]"
         mark = "*" if ev.link_id in weighed else "-"
         extra = " retraction" if ev.retracts else ""
+        if ev.demands:
+            extra += " demand for evidence"
         day = ev.date.date().isoformat() + (" (date estimated)" if ev.date_estimated else "")
         lines.append(
             f"  {mark} {day} {outlet} (origin {ev.origin_id}) "
