@@ -142,7 +142,14 @@ def _filters(request: Request) -> ClaimFilters:
         since=parse_when(q.get("since"), item="since"),
         until=parse_when(q.get("until"), item="until"),
         q=(q.get("q") or "")[:500] or None,
+        as_of=_as_of(q.get("as_of")),
     )
+
+
+def _as_of(value: str | None) -> datetime | None:
+    from claimledger.pipeline.asof import as_of_moment
+
+    return as_of_moment((value or "")[:40], item="as_of")
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -205,18 +212,26 @@ def page_router() -> APIRouter:
                 "prev_url": prev,
                 "since": request.query_params.get("since", ""),
                 "until": request.query_params.get("until", ""),
+                "as_of": (request.query_params.get("as_of") or "")[:40],
             },
         )
 
     @router.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim_page_html(request: Request, state: State, claim_id: ClaimId) -> Response:
-        from claimledger.pipeline.views import assessments
+        from claimledger.pipeline.asof import history_at
+        from claimledger.pipeline.views import assessments, claim_as_of
         from claimledger.verify.views import claim_json
 
-        claim = state.ledger.get_claim(claim_id)
-        [(c, assessment, evidence)] = assessments([claim], ledger=state.ledger, config=state.config)
+        as_of = (request.query_params.get("as_of") or "")[:40]
+        moment = _as_of(as_of)
+        claim = claim_as_of(state.ledger, claim_id, moment)
+        [(c, assessment, evidence)] = assessments(
+            [claim], ledger=state.ledger, config=state.config, as_of=moment
+        )
         view = claim_json(c, assessment, evidence)
         history = state.ledger.history(c.id)
+        if moment is not None:
+            history = history_at(history, moment)
         items = []
         for ev in sorted(evidence, key=lambda e: (e.date, e.link_id)):
             decision = assessment.decision(ev.link_id)
@@ -259,6 +274,7 @@ def page_router() -> APIRouter:
                 "watching": watching,
                 "pro": pro,
                 "con": con,
+                "as_of": as_of,
             },
         )
 

@@ -28,6 +28,7 @@ class ClaimFilters:
     until: datetime | None = None
     q: str | None = None
     tracked: bool | None = None
+    as_of: datetime | None = None  # the ledger as it stood then (pipeline/asof.py)
 
     def any(self) -> bool:
         """Whether any filter is set."""
@@ -41,6 +42,7 @@ class ClaimFilters:
                 self.until,
                 self.q,
                 self.tracked,
+                self.as_of,
             )
         )
 
@@ -91,6 +93,25 @@ def claim_page(
 ) -> Page:
     """One page of claim views matching ``filters`` (oldest first)."""
     ids = claim_ids_of_outlet(ledger, filters.outlet) if filters.outlet else None
+    if filters.as_of is not None:
+        # Statuses as they stood then: claim_views filters and pages after assessing.
+        if filters.tracked is not None:
+            kept = {c.id for c in ledger.claims(tracked=filters.tracked, ids=ids)}
+            ids = sorted(kept)
+        views = claim_views(
+            ledger,
+            config=config,
+            status=filters.status or None,
+            actor=filters.actor or None,
+            since=filters.since,
+            until=filters.until,
+            text=filters.q or None,
+            ids=ids,
+            limit=limit + 1,
+            offset=offset,
+            as_of=filters.as_of,
+        )
+        return Page(items=views[:limit], limit=limit, offset=offset, has_more=len(views) > limit)
     found = ledger.claims(
         status=filters.status or None,
         actor=filters.actor or None,

@@ -54,6 +54,20 @@ def _iso_only(value: object) -> object:
 
 
 When = Annotated[datetime | None, BeforeValidator(_iso_only)]
+# The ledger as it stood then: a date (the end of that UTC day) or a date-time (pipeline/asof.py).
+AsOf = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="The ledger as it stood then: 2022-02-14 (end of that UTC day) or a date-time.",
+    ),
+]
+
+
+def _as_of(value: str | None) -> datetime | None:
+    from claimledger.pipeline.asof import as_of_moment
+
+    return as_of_moment(value, item="as_of")
 
 
 class PageOut(BaseModel):
@@ -130,18 +144,16 @@ def _slice(rows: list[dict[str, Any]], limit: int, offset: int) -> Page:
     )
 
 
-def _claim_detail(ledger: Ledger, config: Config, claim_id: str) -> dict[str, Any]:
-    from claimledger.pipeline.views import claim_views
+def _claim_detail(
+    ledger: Ledger, config: Config, claim_id: str, as_of: datetime | None = None
+) -> dict[str, Any]:
+    from claimledger.pipeline.views import claim_as_of, claim_views
 
-    claim = ledger.get_claim(claim_id)
-    views = claim_views(ledger, config=config, ids=[claim.id])
+    claim = claim_as_of(ledger, claim_id, as_of)
+    views = claim_views(ledger, config=config, ids=[claim.id], as_of=as_of)
     if not views:
         raise NotFound(Code.E501, f"claim {claim_id}")
     return views[0]
-
-
-def _history(ledger: Ledger, claim_id: str) -> list[dict[str, Any]]:
-    return [_event_json(e) for e in ledger.history(claim_id)]
 
 
 def _event_json(e: Any) -> dict[str, Any]:
@@ -269,28 +281,41 @@ def api_router(config: Config) -> APIRouter:
         until: When = None,
         q: Text = None,
         tracked: bool | None = None,
+        as_of: AsOf = None,
         limit: Limit = default_page,
         offset: Offset = 0,
     ) -> PageOut:
-        """Claims with status, reasons and evidence; filters combine with AND."""
-        filters = ClaimFilters(status, actor, outlet, as_utc(since), as_utc(until), q, tracked)
+        """Claims with status, reasons and evidence; filters combine with AND.
+
+        ``as_of``: the ledger as it stood then (statuses held then, evidence dated up to it,
+        claims first seen after it left out)."""
+        filters = ClaimFilters(
+            status, actor, outlet, as_utc(since), as_utc(until), q, tracked, _as_of(as_of)
+        )
         page = claim_page(
             state.ledger, config=state.config, filters=filters, limit=limit, offset=offset
         )
         return page_out(request, page)
 
     @router.get("/claims/{claim_id}", tags=["claims"])
-    def claim(state: State, claim_id: ClaimId) -> dict[str, Any]:
-        """One claim view plus its status history and the ``explain`` text."""
-        from claimledger.pipeline.views import assessments
+    def claim(state: State, claim_id: ClaimId, as_of: AsOf = None) -> dict[str, Any]:
+        """One claim view plus its status history and the ``explain`` text (``as_of``: as
+        the claim stood then; 404 for a claim first seen later)."""
+        from claimledger.pipeline.asof import history_at
+        from claimledger.pipeline.views import assessments, claim_as_of
         from claimledger.verify.views import claim_json, explain_text
 
         # One assessment serves the view and the explain text (evidence is read once).
-        found = state.ledger.get_claim(claim_id)
-        [(c, assessment, evidence)] = assessments([found], ledger=state.ledger, config=state.config)
+        moment = _as_of(as_of)
+        found = claim_as_of(state.ledger, claim_id, moment)
+        [(c, assessment, evidence)] = assessments(
+            [found], ledger=state.ledger, config=state.config, as_of=moment
+        )
         events = state.ledger.history(c.id)
+        if moment is not None:
+            events = history_at(events, moment)
         view: dict[str, Any] = dict(claim_json(c, assessment, evidence))
-        view["history"] = _history(state.ledger, c.id)
+        view["history"] = [_event_json(e) for e in events]
         view["explain"] = explain_text(c, assessment, evidence, events)
         return view
 
@@ -299,11 +324,13 @@ def api_router(config: Config) -> APIRouter:
         request: Request,
         state: State,
         claim_id: ClaimId,
+        as_of: AsOf = None,
         limit: Limit = default_page,
         offset: Offset = 0,
     ) -> PageOut:
-        """The claim's linked reports with stance and independence, oldest first."""
-        view = _claim_detail(state.ledger, state.config, claim_id)
+        """The claim's linked reports with stance and independence, oldest first (``as_of``:
+        those dated up to it)."""
+        view = _claim_detail(state.ledger, state.config, claim_id, _as_of(as_of))
         return page_out(request, _slice(list(view["evidence"]), limit, offset))
 
     @router.get("/claims/{claim_id}/history", response_model=PageOut, tags=["claims"])
@@ -311,12 +338,20 @@ def api_router(config: Config) -> APIRouter:
         request: Request,
         state: State,
         claim_id: ClaimId,
+        as_of: AsOf = None,
         limit: Limit = default_page,
         offset: Offset = 0,
     ) -> PageOut:
-        """The claim's status changes with reasons, oldest first."""
-        found = state.ledger.get_claim(claim_id)
-        return page_out(request, _slice(_history(state.ledger, found.id), limit, offset))
+        """The claim's status changes with reasons, oldest first (``as_of``: those up to it)."""
+        from claimledger.pipeline.asof import history_at
+        from claimledger.pipeline.views import claim_as_of
+
+        moment = _as_of(as_of)
+        found = claim_as_of(state.ledger, claim_id, moment)
+        events = state.ledger.history(found.id)
+        if moment is not None:
+            events = history_at(events, moment)
+        return page_out(request, _slice([_event_json(e) for e in events], limit, offset))
 
     # -- actors and outlets ---------------------------------------------------------------------
 

@@ -235,9 +235,17 @@ def claims(
     actor: Annotated[str | None, typer.Option(help="Claimant actor id or name.")] = None,
     since: Annotated[str | None, typer.Option(help="First seen on or after this date.")] = None,
     search: Annotated[str | None, typer.Option(help="Text contained in the claim.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The ledger as it stood then: a date (end of that UTC day) or date-time.",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """List claims with their status, reasons and evidence."""
+    from claimledger.pipeline.asof import as_of_moment
     from claimledger.pipeline.views import claim_views
 
     state = _state(ctx)
@@ -256,6 +264,7 @@ def claims(
         actor=actor,
         since=_date(since, "--since"),
         text=search,
+        as_of=as_of_moment(as_of, item="--as-of"),
     )
     if fmt is Format.table:
         rows = [
@@ -284,12 +293,21 @@ def claims(
 def explain(
     ctx: typer.Context,
     claim_id: Annotated[str, typer.Argument(help="Claim id (a unique prefix is enough).")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The claim as it stood then: a date (end of that UTC day) or date-time.",
+        ),
+    ] = None,
 ) -> None:
     """Explain a claim's status: reasons, evidence chain and history."""
+    from claimledger.pipeline.asof import as_of_moment
     from claimledger.pipeline.views import explain_claim
 
     state = _state(ctx)
-    emit_explain(explain_claim(state.ledger, claim_id, config=state.config))
+    moment = as_of_moment(as_of, item="--as-of")
+    emit_explain(explain_claim(state.ledger, claim_id, config=state.config, as_of=moment))
 
 
 @app.command()
