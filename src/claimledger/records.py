@@ -175,6 +175,10 @@ class Link:
     # same claim); "evidence": a statement about it that supports, refutes or questions it
     # without being it (docs/claims.md).
     role: Literal["assertion", "report", "evidence"] = "report"
+    # The later revision of the article whose edit removed the statement, and its date:
+    # the link is evidence only until then (docs/reliability.md, "Revisions").
+    removed_in: str | None = None
+    removed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,18 +128,89 @@ def test_reingest_is_a_noop(ledger) -> None:  # type: ignore[no-untyped-def]
     assert {t: ledger.count(t) for t in counts} == counts
 
 
-def test_same_canonical_url_is_a_duplicate(ledger) -> None:  # type: ignore[no-untyped-def]
+def test_same_canonical_url_with_other_text_is_a_revision(ledger) -> None:  # type: ignore[no-untyped-def]
+    from claimledger.store.models import RevisionRow
+
     art = make_article(
         "One text about troops near the border today.",
         item="x",
         url="https://www.e.example/a?utm_source=t",
+        published=datetime(2022, 2, 1, 9, tzinfo=UTC),
     )
     other = replace(
-        make_article("A slightly edited text about troops near the border.", item="y"),
+        make_article(
+            "A slightly edited text about troops near the border.",
+            item="y",
+            published=datetime(2022, 2, 1, 15, tzinfo=UTC),
+        ),
         url="https://e.example/a/",
     )
-    [a, b] = _store(ledger, [art, other])
-    assert a.new and not b.new and b.article.id == art.id
+    third = replace(
+        make_article(
+            "A text edited twice about troops near the border.",
+            item="z",
+            published=datetime(2022, 2, 2, 8, tzinfo=UTC),
+        ),
+        url="https://e.example/a",
+    )
+    [a, b, c] = _store(ledger, [art, other, third])
+    assert a.new and a.revision is None
+    assert b.new and b.revision == 2 and b.article.id != art.id
+    assert c.new and c.revision == 3
+    # Syndicated copies and revisions share the first revision's origin.
+    assert a.article.origin_id == b.article.origin_id == c.article.origin_id
+    assert ledger.count("articles") == 3 and ledger.count("origins") == 1
+    stored = {x.id: x for x in ledger.articles()}
+    assert stored[b.article.id].published == datetime(2022, 2, 1, 15, tzinfo=UTC)
+    assert not stored[b.article.id].date_estimated
+    with ledger.session() as s:
+        chain = {
+            r.article_id: (r.document_id, r.seq, r.previous_id) for r in s.query(RevisionRow).all()
+        }
+    assert chain == {
+        b.article.id: (a.article.id, 2, a.article.id),
+        c.article.id: (a.article.id, 3, b.article.id),
+    }
+
+
+def test_reingesting_a_revision_is_a_duplicate(ledger) -> None:  # type: ignore[no-untyped-def]
+    first = make_article(
+        "The mayor said the bridge would reopen on Monday.",
+        item="x",
+        url="https://news.example/bridge",
+        published=datetime(2022, 3, 1, tzinfo=UTC),
+    )
+    edit = make_article(
+        "The mayor said the bridge would reopen on Tuesday.",
+        item="y",
+        url="https://news.example/bridge",
+        published=datetime(2022, 3, 2, tzinfo=UTC),
+    )
+    _store(ledger, [first, edit])
+    again = _store(ledger, [first, edit, edit])
+    assert [s.new for s in again] == [False, False, False]
+    assert ledger.count("articles") == 2 and ledger.count("origins") == 1
+
+
+def test_a_revision_without_a_later_date_is_dated_by_its_ingest_time(ledger) -> None:  # type: ignore[no-untyped-def]
+    when = datetime(2022, 3, 1, tzinfo=UTC)
+    first = make_article(
+        "The port said ferries would sail at noon.",
+        item="p",
+        url="https://p.example/f",
+        published=when,
+    )
+    edit = make_article(
+        "The port said ferries would sail at dusk.",
+        item="q",
+        url="https://p.example/f",
+        published=when,
+    )
+    before = datetime.now(UTC)
+    [_, b] = _store(ledger, [first, edit])
+    got = ledger.get_article(b.article.id)
+    assert got.published is not None and got.published >= before - timedelta(seconds=1)
+    assert got.date_estimated and got.date_source == "ingest"
 
 
 def test_syndication_grouping_precision_recall(ledger) -> None:  # type: ignore[no-untyped-def]

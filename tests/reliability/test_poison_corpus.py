@@ -27,6 +27,10 @@ RUSSIAN = (
 )
 
 
+REVISION_TAIL = "\n\nSomething else entirely was said here."
+LATER = "2025-03-20T00:00:00+00:00"  # after the good articles, before today
+
+
 def _good_rows() -> list[dict[str, Any]]:
     rows = [
         json.loads(line)
@@ -54,8 +58,9 @@ def _write_poison(folder: Path) -> None:
         },
         {"text": "The school board said exams start in June. " * 3, "published": "2191-05-01"},
         {"text": "The museum said the old mill was restored. " * 3, "published": "1971-01-01"},
-        # The URL of a good article again, with other text: kept out (a duplicate URL).
-        {"url": first["url"], "text": "Something else entirely was said here. " * 3},
+        # The URL of a good article again, with its text extended: a revision of it that
+        # removes nothing (docs/reliability.md, "Revisions"), so its claims stay as if alone.
+        {"url": first["url"], "text": first["text"] + REVISION_TAIL, "published": LATER},
     ]
     (folder / "odd.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in lines) + "{not json\n", encoding="utf-8"
@@ -90,7 +95,9 @@ def _ledger(url: str) -> dict[str, Any]:
     """Statements of the good articles and the claims they opened, with statuses."""
     arts = json.loads(run_cli(url, "articles", "--format", "json").stdout)
     good_urls = {r["url"] for r in _good_rows()}
-    good = {a["id"] for a in arts if a["url"] in good_urls}
+    good = {
+        a["id"] for a in arts if a["url"] in good_urls and not a["text"].endswith(REVISION_TAIL)
+    }
     views = json.loads(run_cli(url, "claims", "--format", "json").stdout)
     from claimledger.store.ledger import Ledger
 
@@ -150,6 +157,6 @@ def test_after_a_poison_corpus_every_view_works_and_good_articles_are_as_if_alon
     assert old["date_estimated"] and "before 1990" in old["problem"]
     undated = by_text["The harbour master s"]
     assert (undated["date_source"], undated["date_estimated"]) == ("file", True)
-    assert not any(a["text"].startswith("Something else") for a in arts)
+    assert sum(a["text"].endswith(REVISION_TAIL) for a in arts) == 1
 
     assert _ledger(url) == _ledger(alone)

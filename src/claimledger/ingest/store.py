@@ -1,4 +1,4 @@
-"""Storing ingested articles: exact duplicates, syndication grouping, origins."""
+"""Storing ingested articles: exact duplicates, revisions, syndication grouping, origins."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimledger.config import DedupConfig
-from claimledger.errors import StoreError
+from claimledger.errors import Code, StoreError
 from claimledger.ingest.dates import stored_date
 from claimledger.ingest.dedup import (
     canonical_url,
@@ -26,6 +27,7 @@ from claimledger.ingest.dedup import (
 from claimledger.ingest.language import analysed, detect_language
 from claimledger.records import Actor, Article, IngestFailure, Origin, hash_id
 from claimledger.store.ledger import Ledger
+from claimledger.store.models import ArticleRow, OriginRow, RevisionRow
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ class Stored:
 
     article: Article
     new: bool
+    # The article's place among the revisions of its document (2 for the first edit);
+    # None for a first version or a duplicate.
+    revision: int | None = None
 
 
 def assign_origin(
@@ -176,9 +181,27 @@ def _store_one(
     agencies: dict[str, str] | None,
     actor_id: str | None,
 ) -> Stored:
-    """One article in one transaction: duplicate check, origin, row and LSH buckets."""
+    """One article in one transaction: duplicate check, revision, origin, row and LSH buckets.
+
+    The same text is a duplicate (by id: ids hash the text); the same canonical URL
+    with different text is a new revision of the article stored there
+    (``_store_revision``).
+    """
     with ledger.session() as session:
-        existing = ledger.article_exists(session, article.id, canon)
+        existing = ledger.article_exists(session, article.id, None)
+        if existing is None and canon:
+            document = ledger.article_exists(session, article.id, canon)
+            if document is not None:
+                return _store_revision(
+                    ledger,
+                    session,
+                    article,
+                    document=document,
+                    sig=sig,
+                    buckets=buckets,
+                    agency=agency,
+                    actor_id=actor_id,
+                )
         if existing is not None:
             origin_id = ledger.minhashes(session, [existing])[existing][1]
             return Stored(article=replace(article, id=existing, origin_id=origin_id), new=False)
@@ -204,3 +227,70 @@ def _store_one(
             processed=not analysed(article.language),
         )
     return Stored(article=replace(article, origin_id=origin.id), new=True)
+
+
+def _store_revision(
+    ledger: Ledger,
+    session: Session,
+    article: Article,
+    *,
+    document: str,
+    sig: NDArray[np.uint32],
+    buckets: list[tuple[int, str]],
+    agency: str | None,
+    actor_id: str | None,
+) -> Stored:
+    """Store ``article`` as the next revision of ``document`` (in the caller's transaction).
+
+    The revision is an article of its own (its statements have offsets into its own
+    text) without a canonical URL (the first revision keeps it), in the origin of the
+    previous revision: syndicated copies keep their origin across revisions, and a
+    copy of the new text finds that origin through the revision's LSH bands. A
+    revision dated no later than the previous one (a page that keeps its first
+    publication date) is dated by its ingest time, flagged as estimated.
+    """
+    last = session.scalars(
+        select(RevisionRow)
+        .where(RevisionRow.document_id == document)
+        .order_by(RevisionRow.seq.desc())
+        .limit(1)
+    ).first()
+    previous_id, seq = (last.article_id, last.seq + 1) if last is not None else (document, 2)
+    previous = session.get(ArticleRow, previous_id)
+    if previous is None:  # pragma: no cover - a foreign key keeps the chain whole
+        raise StoreError(Code.E302, document, reason=f"revision {previous_id} is missing")
+    if previous.published is not None and (
+        article.published is None or article.published <= previous.published
+    ):
+        article = replace(
+            article, published=datetime.now(UTC), date_source="ingest", date_estimated=True
+        )
+    origin_id = previous.origin_id or hash_id(document, prefix="g")
+    row = session.get(OriginRow, origin_id)
+    origin = Origin(
+        id=origin_id,
+        first_article_id=row.first_article_id if row is not None else document,
+        agency=agency,
+    )
+    ledger.add_article(
+        session,
+        article,
+        canonical_url=None,
+        minhash=signature_bytes(sig),
+        buckets=buckets,
+        origin=origin,
+        outlet_actor_id=actor_id,
+        processed=not analysed(article.language),
+    )
+    session.add(
+        RevisionRow(
+            article_id=article.id,
+            document_id=document,
+            seq=seq,
+            previous_id=previous_id,
+            published=article.published or datetime.now(UTC),
+        )
+    )
+    session.flush()
+    log.info("article %s: revision %d of %s", article.id, seq, document)
+    return Stored(article=replace(article, origin_id=origin.id), new=True, revision=seq)

@@ -617,9 +617,10 @@ def check_rules_off(config: Config) -> None:
     """
     from claimledger.extract.claimhood import RULE_IDS as CLAIM_RULES
     from claimledger.extract.nested_patterns import RULE_IDS as NESTED_RULES
+    from claimledger.ingest.revisions import RULE_IDS as REVISION_RULES
     from claimledger.link.relation import RULE_IDS as RELATION_RULES
 
-    known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES)
+    known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES) | REVISION_RULES
     unknown = sorted(set(config.claims.rules_off) - known)
     if unknown:
         raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")
@@ -853,6 +854,8 @@ def link_analysed(
     context, ``_context_matches``) and kept only on a confident supporting or
     refuting stance. Statements left unmatched open a claim when check-worthy.
     """
+    from claimledger.pipeline.revisions import apply_revision, revision_view
+
     report = ProcessReport()
     index = index if index is not None else open_index(ledger, index_dir=config.store.index_dir)
     lookup = StoreCandidates(ledger)
@@ -877,6 +880,8 @@ def link_analysed(
                 if row is None or row.processed:
                     continue
                 _catch_up(index, ledger, session)
+                # A revision links only what its edit added (pipeline/revisions.py).
+                an = revision_view(an, ledger=ledger, session=session, config=config)
                 report.statements += ledger.put_statements(session, an.statements)
                 matched, unmatched = _match_statements(
                     an, index=index, lookup=lookup, config=config, facts=facts
@@ -930,6 +935,7 @@ def link_analysed(
                 doubts = _doubt_matches(an, session=session)
                 if doubts:
                     link(doubts)
+                report.links += apply_revision(an, ledger=ledger, session=session, config=config)
                 ledger.mark_processed(session, art.id)
             report.articles += 1
             if progress:

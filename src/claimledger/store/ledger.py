@@ -236,6 +236,8 @@ def _link(row: LinkRow) -> Link:
         similarity=row.similarity,
         statement_id=row.statement_id,
         role=row.role,  # type: ignore[arg-type]
+        removed_in=row.removed_in,
+        removed_at=row.removed_at,
     )
 
 

@@ -185,6 +185,28 @@ class LinkRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     similarity: Mapped[float] = mapped_column(Float)
     role: Mapped[str] = mapped_column(String(12))
+    # Migration 0004: the revision whose edit removed the linked statement, and its date;
+    # a removed link is evidence only until then (``ingest.revisions``).
+    removed_in: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTC_TS, nullable=True)
+
+
+class RevisionRow(Base):
+    """A later revision of an article: the same canonical URL with different text.
+
+    ``document_id`` is the first revision's article id (seq 1, no row of its own);
+    ``diff`` and ``notes`` are written when the revision is analysed.
+    """
+
+    __tablename__ = "revisions"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    previous_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
+    published: Mapped[datetime] = mapped_column(UTC_TS)
+    diff: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
+    notes: Mapped[list[dict[str, str | bool]] | None] = mapped_column(JSON, nullable=True)
+    __table_args__ = (UniqueConstraint("document_id", "seq", name="uq_revisions_document_seq"),)
 
 
 class StatusEventRow(Base):

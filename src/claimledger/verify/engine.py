@@ -280,7 +280,11 @@ def assess(
     for ev in evidence:
         if ev.claim_id != claim.id:
             raise ConfigError(Code.E402, ev.link_id, reason=f"evidence is not for claim {claim.id}")
-    items = [ev for ev in ordered(evidence) if as_utc(ev.date) <= as_of]
+    items = [
+        ev
+        for ev in ordered(evidence)
+        if as_utc(ev.date) <= as_of and (ev.removed_at is None or as_utc(ev.removed_at) > as_of)
+    ]
     origins = claimant_origins(items)
     decisions = [
         independent(
@@ -407,6 +411,12 @@ def replay(
     if start > now:
         return []
     checkpoints = {start} | {as_utc(ev.date) for ev in items if start < as_utc(ev.date) <= now}
+    # A statement a later revision removed stops counting when the revision appeared.
+    checkpoints |= {
+        as_utc(ev.removed_at)
+        for ev in items
+        if ev.removed_at is not None and start < as_utc(ev.removed_at) <= now
+    }
     passed = resolution_passed_at(claim)
     if passed is not None and start < passed <= now:
         checkpoints.add(passed)

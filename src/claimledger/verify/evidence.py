@@ -72,6 +72,9 @@ class Evidence:
     origin_outlet_actor_id: str | None = None
     text: str = ""
     date_estimated: bool = False
+    # A revision of the article removed the statement on this date: evidence until then.
+    removed_at: datetime | None = None
+    removed_in: str | None = None
 
     @property
     def id(self) -> str:
@@ -237,4 +240,6 @@ def evidence_from_records(
         origin_outlet_actor_id=origin_outlet.actor_id if origin_outlet else None,
         text=text,
         date_estimated=article.date_estimated or article.published is None,
+        removed_at=as_utc(link.removed_at) if link.removed_at is not None else None,
+        removed_in=link.removed_in,
     )

@@ -54,6 +54,9 @@ def claim_view_evidence(
                 "role": ev.role,
             }
         )
+        if ev.removed_at is not None:
+            # A later revision of the article took the statement out: shown, counted until then.
+            rows[-1].update({"removed_in": ev.removed_in, "removed_at": _iso(ev.removed_at)})
     return rows
 
 
@@ -145,6 +148,10 @@ def explain_text(
             outlet += f" [{ev.outlet_actor_id}]"
         mark = "*" if ev.link_id in weighed else "-"
         extra = " retraction" if ev.retracts else ""
+        if ev.removed_at is not None:
+            extra += f" removed in revision {ev.removed_in} on {ev.removed_at.date().isoformat()}"
+            if decision is None:
+                verdict = "not counted: a later revision removed it"
         if ev.demands:
             extra += " demand for evidence"
         day = ev.date.date().isoformat() + (" (date estimated)" if ev.date_estimated else "")
