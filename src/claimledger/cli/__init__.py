@@ -39,6 +39,9 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure a component on a labelled data set.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+from claimledger.cli.review import review_app  # noqa: E402  (the review commands, docs/review.md)
+
+app.add_typer(review_app, name="review")
 
 
 @dataclass

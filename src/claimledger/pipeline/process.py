@@ -1581,7 +1581,17 @@ def policy_of(config: Config) -> Any:
         raise ConfigError(Code.E401, "policy", reason=str(exc).splitlines()[0]) from exc
 
 
-def claim_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[Any]]:
+def claim_evidence(
+    ledger: Ledger, claim_ids: Sequence[str], *, config: Config | None = None
+) -> dict[str, list[Any]]:
+    """Evidence of the given claims with the analysts' review laid over the machine's
+    (review/overlay.py); ``config`` gives the suggestion policy (docs/review.md)."""
+    from claimledger.review.apply import reviewed_evidence
+
+    return reviewed_evidence(ledger, claim_ids, config=config, machine=machine_evidence)
+
+
+def machine_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[Any]]:
     """Evidence records of the given claims, joined from links, statements, articles, outlets."""
     from claimledger.records import Outlet
     from claimledger.verify.evidence import evidence_from_records
@@ -1651,12 +1661,16 @@ def recompute(
     actors = ledger_actors(ledger, config)
     now = now or ledger_now(ledger)
     fresh: list[Any] = []
+    from claimledger.review.apply import Review, machine_links
+
+    review = Review.load(ledger)
+    claim_ids = review.widen(claim_ids)  # a merged or moved claim's evidence counts elsewhere
     # In parts: the evidence and headline queries name every claim id of a part in one
     # IN-list, and a recompute of every claim of a large ledger must not build one of
     # millions (nor hold all its evidence at once).
     for at in range(0, len(claim_ids), RECOMPUTE_PART):
         part = claim_ids[at : at + RECOMPUTE_PART]
-        evidence = claim_evidence(ledger, part)
+        evidence = claim_evidence(ledger, part, config=config)
         claims = [ledger.get_claim(cid) for cid in part]
         headlines = claim_headlines(ledger, claims)
         for cid, claim in zip(part, claims, strict=True):
@@ -1670,13 +1684,16 @@ def recompute(
                     policy=policy,
                     affiliations=actors,
                     now=now,
-                    parties=parties,
+                    parties=review.parties(cid, parties),
                 )
+                events = review.history(cid, events)
             except ITEM_ERRORS as exc:  # one bad claim: noted on it, kept dirty, the rest goes on
                 note_problems(ledger, {cid: f"not recomputed: {item_problem(exc)}"})
                 continue
             with ledger.session() as session:
                 ledger.lock_linking(session)  # concurrent writers may recompute the same claim
+                # Whether links came in meanwhile is asked of the claim's own machine links.
+                evidence[cid] = machine_links(evidence, cid)
                 if not ledger.evidence_current(session, cid, [ev.link_id for ev in evidence[cid]]):
                     continue  # linked to meanwhile: stays dirty, the linking writer recomputes it
                 fresh.extend(ledger.replace_history(session, cid, events))

@@ -122,23 +122,26 @@ def assessments(
     ids = [c.id for c in claims]
     broken = ledger.link_problems(ids) if ids else {}
     try:
-        evidence = claim_evidence(ledger, ids)
+        evidence = claim_evidence(ledger, ids, config=config)
     except ITEM_ERRORS:
         # Some claim's evidence cannot be joined: read claim by claim, to find which.
         evidence = {}
         for cid in ids:
             try:
-                evidence.update(claim_evidence(ledger, [cid]))
+                evidence.update(claim_evidence(ledger, [cid], config=config))
             except ITEM_ERRORS as exc:
                 broken.setdefault(cid, []).append(f"evidence not read: {item_problem(exc)}")
                 evidence[cid] = []
     headlines = claim_headlines(ledger, claims)
+    from claimledger.review.apply import Review
+
+    review = Review.load(ledger)
     out = []
     problems: dict[str, str | None] = {}
     for c in claims:
         notes = list(broken.get(c.id, []))
         try:
-            found = _assess(c, evidence[c.id], actors, policy, now, headlines.get(c.id, ""))
+            found = _assess(c, evidence[c.id], actors, policy, now, headlines.get(c.id, ""), review)
             items = evidence[c.id]
         except ITEM_ERRORS as exc:
             notes.append(f"not assessed: {item_problem(exc)}")
@@ -153,12 +156,23 @@ def assessments(
 
 
 def _assess(
-    claim: Claim, evidence: list[Any], actors: Any, policy: Any, now: datetime, headline: str
+    claim: Claim,
+    evidence: list[Any],
+    actors: Any,
+    policy: Any,
+    now: datetime,
+    headline: str,
+    review: Any = None,
 ) -> Any:
     from claimledger.verify.engine import assess
     from claimledger.verify.parties import claim_parties
 
     parties = claim_parties(claim, resolver=actors, affiliations=actors, headline=headline)
+    if review is not None:  # analysts' parties, and the status shown (review/apply.py)
+        parties = review.parties(claim.id, parties)
+        return review.assessment(
+            assess(claim, evidence, policy=policy, affiliations=actors, as_of=now, parties=parties)
+        )
     return assess(claim, evidence, policy=policy, affiliations=actors, as_of=now, parties=parties)
 
 
@@ -232,7 +246,10 @@ def explain_claim(ledger: Ledger, claim_id: str, *, config: Config) -> str:
 
     claim = ledger.get_claim(claim_id)
     [(c, a, ev)] = assessments([claim], ledger=ledger, config=config)
-    return explain_text(c, a, ev, ledger.history(c.id))
+    text = explain_text(c, a, ev, ledger.history(c.id))
+    from claimledger.review.views import review_lines
+
+    return text + review_lines(ledger, c.id)
 
 
 def extract_files(files: Sequence[Path], *, actors_file: str = "") -> Iterator[dict[str, Any]]:

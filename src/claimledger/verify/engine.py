@@ -99,11 +99,11 @@ def resolution_passed_at(claim: Claim) -> datetime | None:
 
 def is_counted(ev: Evidence, *, policy: Policy) -> bool:
     """Tell whether the item's stance is weighed (confident enough, allowed link level)."""
-    if ev.stance not in ("supports", "refutes", "questions"):
+    if ev.stance not in ("supports", "refutes", "questions") or ev.review == "suggested":
         return False
     if ev.statement_id is None and not policy.count_article_links:
         return False
-    return ev.confidence >= policy.min_confidence
+    return ev.review == "confirmed" or ev.confidence >= policy.min_confidence
 
 
 def _names_claimant(text: str, claim: Claim) -> bool:

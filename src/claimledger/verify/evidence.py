@@ -39,6 +39,9 @@ class Evidence:
         stance: Stance of the statement toward the claim.
         confidence: Stance classifier confidence in ``[0, 1]``.
         date: Publication time of the article, timezone-aware UTC.
+        review: ``""`` as the machine linked it; ``"suggested"``: a link below the
+            suggestion bar, shown but not counted; ``"confirmed"``: confirmed by an
+            analyst, counted whatever its confidence (``review/overlay.py``).
         retracts: The text reads as withdrawing an earlier statement
             (:func:`is_retraction`); it counts as a retraction only when the
             speaker is on the claimant side.
@@ -66,6 +69,7 @@ class Evidence:
     stance: Stance
     confidence: float
     date: datetime
+    review: str = ""
     retracts: bool = False
     demands: tuple[str, ...] = ()
     role: Role = "report"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -38,6 +39,12 @@ class Policy(BaseModel):
     """Never count statements from the side of a party the claim is about (the accused)."""
     count_article_links: bool = True
     """Let article-level links (no statement) count as the outlet's own evidence."""
+    suggestions: Literal["ledger", "on", "off"] = "ledger"
+    """Links below ``suggest_below`` are suggestions, counted once an analyst confirms them;
+    ``ledger``: as the ledger stored when it was created (on for a new ledger, off for one
+    that held articles before; docs/review.md)."""
+    suggest_below: float = Field(default=0.5, ge=0.0, le=1.0)
+    """Link confidence below which a link is a suggestion (when suggestions are on)."""
     demand_rules_off: tuple[str, ...] = ()
     """Ids of the demand-for-evidence rules (``verify/demand.py``) switched off."""
 
