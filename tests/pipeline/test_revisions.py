@@ -140,6 +140,27 @@ def test_an_edited_story_is_a_revision_with_its_diff_and_correction(
     history = explained.split("History:")[1]
     assert "2025-05-01T18:30:00+00:00 unverified -> refuted" in history
 
+    # The API's article JSON and the dashboard's article page show the revisions.
+    from fastapi.testclient import TestClient
+
+    from claimledger.api.app import create_app
+    from claimledger.config import load_config
+
+    web = TestClient(
+        create_app(db_url=ledger_url, config=load_config(environ={}, user_file=Path("/x")))
+    )
+    got = web.get(f"/api/articles/{first_id}")
+    assert got.status_code == 200
+    assert [r["article_id"] for r in got.json()["revisions"]] == [first_id, edit_id]
+    page = web.get(f"/articles/{edit_id}")
+    assert page.status_code == 200
+    flat = " ".join(page.text.split())
+    assert "Revisions" in flat and f'href="/articles/{first_id}"' in flat
+    assert "removed statements" in flat and "all of its units had left" in flat
+    assert "Correction withdrawing the earlier text (REV_CORRECTION)" in flat
+    claim_page = " ".join(web.get(f"/claims/{after['id']}").text.split())
+    assert "(removed by a later revision on" in claim_page
+
     # Ingesting both versions again changes nothing.
     snapshot = (_articles(ledger_url), _claims(ledger_url))
     _ingest(ledger_url, tmp_path, FIRST, EDITED)

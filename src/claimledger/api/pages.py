@@ -280,6 +280,8 @@ def page_router() -> APIRouter:
 
     @router.get("/articles/{article_id}", response_class=HTMLResponse)
     def article_page(request: Request, state: State, article_id: ClaimId) -> Response:
+        from claimledger.pipeline.revisions import document_revisions
+
         article = state.ledger.get_article(article_id)
         stmts = state.ledger.statements(article_id=article.id)
         links = state.ledger.links(article_id=article.id)
@@ -309,6 +311,7 @@ def page_router() -> APIRouter:
                 "own": sum(1 for s in stmts if not s.attributed),
                 "linked": list(linked.values()),
                 "article_url": safe_url(article.url),
+                "revisions": document_revisions(state.ledger, article.id),
             },
         )
 
