@@ -75,6 +75,10 @@ def test_SC_PREDICATE() -> None:
     blow = _prop({"blow", "raise"}, {"blow", "depot", "fuel", "force", "town"})
     destroy = _prop({"destroy", "carry"}, {"destroy", "depot", "fuel", "force", "sabotage"})
     assert predicates_agree(blow, destroy)
+    # One shared noun is the topic, not the predicate, however short the claim.
+    horrific = _prop({"be", "lead"}, {"invasion", "horrific", "lead", "casualty"})
+    price = _prop({"pay"}, {"pay", "heavy", "price", "invasion"})
+    assert not predicates_agree(horrific, price)
 
 
 def test_SC_POLARITY() -> None:
@@ -103,3 +107,14 @@ def test_rules_switched_off() -> None:
     assert (kind, failed) == ("same", [])
     assert {"SC_SUBJECT", "SC_NUMBERS", "SC_PREDICATE", "SC_POLARITY"} <= RULE_IDS
     assert Thresholds().evidence <= Thresholds().same <= Thresholds().paraphrase
+
+
+def test_ST_RESTATES() -> None:
+    from claimledger.link.relation import restated_stance
+
+    # A restatement the model reads as mere discussion asserts the claim.
+    assert restated_stance("discusses") == "supports"
+    # Disagreement and doubt stand; the rule can be switched off.
+    assert restated_stance("refutes") == "refutes"
+    assert restated_stance("questions") == "questions"
+    assert restated_stance("discusses", rules_off=["ST_RESTATES"]) == "discusses"

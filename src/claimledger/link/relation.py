@@ -42,6 +42,7 @@ RULES: tuple[RelationRule, ...] = (
     ),
     RelationRule("SC_POLARITY", "a negated restatement is evidence against, not the claim"),
     RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
+    RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
 
@@ -87,8 +88,11 @@ def subjects_agree(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
-# Share of the shorter side's content words the other must have when no verb is shared.
+# Share of the shorter side's content words the other must have when no verb is shared,
+# and how many words that is at least: one shared noun is the topic ("invasion" in "an
+# invasion would be horrific" and "Russia would pay a heavy price for an invasion").
 CONTENT_OVERLAP = 0.25
+CONTENT_SHARED = 2
 
 
 def predicates_agree(a: Proposition, b: Proposition) -> bool:
@@ -98,9 +102,10 @@ def predicates_agree(a: Proposition, b: Proposition) -> bool:
     if not a.predicates or not b.predicates or a.predicates & b.predicates:
         return True
     small = min(len(a.lemmas), len(b.lemmas))
-    if small < 2:
+    if small < CONTENT_SHARED:
         return True
-    return len(a.lemmas & b.lemmas) / small >= CONTENT_OVERLAP
+    shared = len(a.lemmas & b.lemmas)
+    return shared >= CONTENT_SHARED and shared / small >= CONTENT_OVERLAP
 
 
 def failed_same_rules(
@@ -183,3 +188,16 @@ def keeps_evidence(
     ):
         return False
     return True
+
+
+def restated_stance(stance: str, *, rules_off: Collection[str] = ()) -> str:
+    """The stance of a statement that restates its claim (``relation`` said ``same``).
+
+    The stance model learned "discusses" from articles that report a claim without taking
+    it up; a statement whose own content says what the claim says asserts it ("The Kremlin
+    has amassed roughly 100,000 troops" for "Moscow has deployed an estimated 100,000
+    soldiers"): it supports the claim (``ST_RESTATES``). Disagreement and doubt stand.
+    """
+    if stance == "discusses" and "ST_RESTATES" not in rules_off:
+        return "supports"
+    return stance

@@ -1292,7 +1292,7 @@ def _link_reports(
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
     from claimledger.link.linker import keeps_context_link, keeps_weak_link, main_clause
-    from claimledger.link.relation import keeps_evidence
+    from claimledger.link.relation import keeps_evidence, restated_stance
     from claimledger.stance.predict import predict_stance, statement_stance_text
 
     if not matched:
@@ -1316,6 +1316,12 @@ def _link_reports(
             if not m.evidence:
                 unrelated.append(st)
             continue
+        restates = not (m.evidence or m.weak or m.context or m.doubt)
+        # Membership below still reads the model's own stance: a restatement the model
+        # read as mere discussion is a report on the claim, not one of its ways in.
+        modelled = stance
+        if restates:
+            stance = restated_stance(stance, rules_off=rules_off)
         link = Link(
             id=hash_id(m.claim_id, st.id, prefix="l"),
             claim_id=m.claim_id,
@@ -1337,7 +1343,7 @@ def _link_reports(
         # Nor does a context link: it is evidence about the claim, not a way of saying it.
         if (
             m.similarity >= MEMBER_SIMILARITY
-            and stance == "supports"
+            and modelled == "supports"
             and not m.context
             and not m.evidence
         ):
