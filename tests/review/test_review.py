@@ -285,9 +285,10 @@ def test_move_split_not_a_claim_claimant_parties_actor(small: Any) -> None:
         config,
         {"action": "move_statement", "statement": orb, "from_claim": w, "to_claim": bridge},
     )
-    outlets = lambda cid: {
-        e["outlet"] for e in claim_views(ledger, config=config, ids=[cid])[0]["evidence"]
-    }  # noqa: E731
+
+    def outlets(cid: str) -> set[str]:
+        return {e["outlet"] for e in claim_views(ledger, config=config, ids=[cid])[0]["evidence"]}
+
     assert "Orbisight Imaging" not in outlets(w) and "Orbisight Imaging" in outlets(bridge)
     split = act(
         ledger,

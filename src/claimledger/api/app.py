@@ -15,6 +15,7 @@ from claimledger.api import errors
 from claimledger.api.auth import derive_secret
 from claimledger.api.feed import atom_feed
 from claimledger.api.pages import make_templates, page_router
+from claimledger.api.review import install_audit, review_router
 from claimledger.api.routes import api_router
 from claimledger.api.state import AppState, get_state
 from claimledger.config import Config
@@ -84,6 +85,7 @@ def create_app(
     app.state.claimledger = state
     app.state.templates = make_templates()
     errors.install(app)
+    install_audit(app)  # every write's author in the audit log (docs/review.md)
 
     @app.middleware("http")
     async def headers_and_log(
@@ -104,6 +106,7 @@ def create_app(
         return response
 
     app.include_router(api_router(config))
+    app.include_router(review_router())
     app.include_router(page_router())
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

@@ -79,8 +79,13 @@ def require_token(
     state: Annotated[AppState, Depends(get_state)],
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
-    """FastAPI dependency guarding every write endpoint."""
+    """FastAPI dependency guarding every write endpoint (an analyst's token also writes,
+    recorded as its author: ``api/review.py``)."""
+    from claimledger.api.review import analyst_writer
+
     refuse_query_token(request, state)
+    if analyst_writer(request, state, creds.credentials if creds else None):
+        return
     check_token(creds.credentials if creds else None, state)
 
 

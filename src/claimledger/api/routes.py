@@ -316,7 +316,11 @@ def api_router(config: Config) -> APIRouter:
             events = history_at(events, moment)
         view: dict[str, Any] = dict(claim_json(c, assessment, evidence))
         view["history"] = [_event_json(e) for e in events]
-        view["explain"] = explain_text(c, assessment, evidence, events)
+        from claimledger.review.views import review_lines
+
+        view["explain"] = explain_text(c, assessment, evidence, events) + review_lines(
+            state.ledger, c.id
+        )
         return view
 
     @router.get("/claims/{claim_id}/evidence", response_model=PageOut, tags=["claims"])
