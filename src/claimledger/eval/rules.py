@@ -2,16 +2,20 @@
 
 A rule is kept when it helps on real data (docs/claims.md, "Rule ablation"). For each rule
 that can be switched off by id through config (``claims.rules_off``: the not-a-claim rules of
-``extract/claimhood.py`` and the same-claim and evidence rules of ``link/relation.py``),
+``extract/claimhood.py``, the same-claim and evidence rules of ``link/relation.py``, the
+nested-attribution rules and judgement cues of ``extract/nested_patterns.py`` and the doubt
+lexicon's use as the gate of doubts about an article's news, ``stance/doubt.py``),
 ``evaluate_rules`` builds the ledger of a gold split once with every rule on (the baseline)
 and once per rule with that one rule switched off, with ``evaluate_ledger``, and ``compare``
 says what changed: each headline figure, and the gold claims and not-claims whose outcome
 moved. A rule whose switch changes nothing is reported as doing nothing on real data.
 
-Other rule tables have no switch in config and are not measured here: the doubt lexicon
-(``stance/doubt.py``) is a feature set of a trained classifier, the nested-attribution rules
-(``extract/nested_patterns.py``) are not part of the claim stage's pipeline, and the actor
-side rules (``extract/actors.py``) have no switch.
+The doubt lexicon is also a feature set of the trained ``questions`` classifier; that use has
+no switch (the model was trained with it) and is measured by retraining. The nested rule
+``what_said_about``, off by default, is not measured; nor are the actor side rules
+(``extract/actors.py``), which have no switch. ``--rules`` takes rule ids or table names
+(``claimhood``, ``relation``, ``nested``, ``cue``, ``doubt``): every rule would be about fifty
+runs.
 """
 
 from __future__ import annotations
@@ -39,13 +43,25 @@ class SwitchableRule:
 
 
 def switchable_rules() -> tuple[SwitchableRule, ...]:
-    """The claim stage's rules that config can switch off, in table order."""
+    """The rules that config can switch off, in table order (see the module docstring)."""
     from claimledger.extract.claimhood import RULES as CLAIM_RULES
+    from claimledger.extract.nested_patterns import CUES, DEFAULT_RULES
+    from claimledger.extract.nested_patterns import RULES as NESTED_RULES
     from claimledger.link.relation import RULES as RELATION_RULES
+    from claimledger.stance.doubt import DOUBT_RULES
 
-    return tuple(SwitchableRule(r.id, "claimhood", r.purpose) for r in CLAIM_RULES) + tuple(
-        SwitchableRule(r.id, "relation", r.purpose) for r in RELATION_RULES
+    return (
+        tuple(SwitchableRule(r.id, "claimhood", r.purpose) for r in CLAIM_RULES)
+        + tuple(SwitchableRule(r.id, "relation", r.purpose) for r in RELATION_RULES)
+        + tuple(
+            SwitchableRule(r.id, "nested", r.purpose) for r in NESTED_RULES if r.id in DEFAULT_RULES
+        )
+        + tuple(SwitchableRule(c.id, "cue", c.purpose) for c in CUES)
+        + tuple(SwitchableRule(r.id, "doubt", r.purpose) for r in DOUBT_RULES)
     )
+
+
+TABLES: tuple[str, ...] = ("claimhood", "relation", "nested", "cue", "doubt")
 
 
 # Headline figures: name -> (count field, total field) of ``LedgerReport``. The shares are
@@ -182,12 +198,21 @@ def choose_rules(
     if ids is None:
         return [r for r in known.values() if r.id not in off], [r for r in known if r in off]
     chosen = []
+    skipped: list[str] = []
+    wanted: list[str] = []
     for rid in ids:
+        if rid in TABLES:  # a table name: its rules not already off
+            table = [r.id for r in known.values() if r.table == rid]
+            wanted.extend(r for r in table if r not in off)
+            skipped.extend(r for r in table if r in off)
+        else:
+            wanted.append(rid)
+    for rid in wanted:
         if rid not in known:
             raise ConfigError(
                 Code.E402,
                 "eval rules --rules",
-                reason=f"unknown rule id {rid!r} (known: {', '.join(known)})",
+                reason=f"unknown rule id {rid!r} (known: {', '.join(TABLES)} or an id of them)",
             )
         if rid in off:
             raise ConfigError(
@@ -197,7 +222,7 @@ def choose_rules(
             )
         if known[rid] not in chosen:
             chosen.append(known[rid])
-    return chosen, []
+    return chosen, skipped
 
 
 def with_rule_off(config: Config, rule_id: str) -> Config:

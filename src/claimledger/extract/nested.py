@@ -191,11 +191,13 @@ def _negating_subject(subj: Token) -> bool:
     return any(c.lower_ in NEGATING_SUBJECTS for c in subj.children if c.dep_ in ("preconj", "det"))
 
 
-def _cue_hits(doc: Doc | Span, m: _Matchers) -> list[_CueHit]:
+def _cue_hits(doc: Doc | Span, m: _Matchers, off: Collection[str] = ()) -> list[_CueHit]:
     by_span: dict[tuple[int, int], str] = {}
     found: list[Span] = []
     offset = doc.start if isinstance(doc, Span) else 0
     for match_id, start, end in m.cues(doc):
+        if doc.vocab.strings[match_id] in off:
+            continue  # switched off before the longest match is chosen: a shorter cue may win
         key = (start + offset, end + offset)
         by_span.setdefault(key, doc.vocab.strings[match_id])
         found.append(doc.doc[key[0] : key[1]] if isinstance(doc, Span) else doc[start:end])
@@ -736,6 +738,7 @@ def find_nested(
     nlp: Language | None = None,
     earlier: Sequence[CharSpan] = (),
     rules: Collection[str] | None = None,
+    cues_off: Collection[str] = (),
 ) -> list[NestedClaim]:
     """Find claims embedded in other statements, with the outer judgement of each.
 
@@ -750,6 +753,8 @@ def find_nested(
         rules: Rule ids to apply (default
             :data:`claimledger.extract.nested_patterns.DEFAULT_RULES`; all are in
             :data:`~claimledger.extract.nested_patterns.RULE_IDS`).
+        cues_off: Judgement cue ids (:data:`~claimledger.extract.nested_patterns.CUE_IDS`)
+            switched off; other ids are ignored (``claims.rules_off`` names all tables).
 
     Returns:
         One record per embedded claim, in rule order then text order; offsets
@@ -758,7 +763,7 @@ def find_nested(
     doc = _parse(doc_or_text, nlp)
     enabled = frozenset(DEFAULT_RULES if rules is None else rules)
     m = _matchers(doc.vocab)
-    ctx = _Ctx(doc, _cue_hits(doc, m), enabled, set(), [], quote_regions(doc.text))
+    ctx = _Ctx(doc, _cue_hits(doc, m, cues_off), enabled, set(), [], quote_regions(doc.text))
     found: dict[str, list[dict[str, Token]]] = {r: [] for r in RULE_IDS}
     for match_id, ids in m.rules(doc):
         rule, names = m.names[doc.vocab.strings[match_id]]

@@ -399,7 +399,10 @@ def nested_statements(
     doc = nlp(text[:_NESTED_MAX_CHARS], disable=[p for p in ("ner",) if p in nlp.pipe_names])
     earlier = [st.content for st in statements if st.attributed]
     found = find_nested(
-        doc, earlier=earlier, rules=[r for r in DEFAULT_RULES if r not in rules_off]
+        doc,
+        earlier=earlier,
+        rules=[r for r in DEFAULT_RULES if r not in rules_off],
+        cues_off=rules_off,
     )
     outlet = actors.outlet_actor(article.outlet) if article.outlet else None
     added: list[Statement] = []
@@ -616,11 +619,14 @@ def check_rules_off(config: Config) -> None:
         ConfigError: E401 naming the unknown id.
     """
     from claimledger.extract.claimhood import RULE_IDS as CLAIM_RULES
+    from claimledger.extract.nested_patterns import CUE_IDS
     from claimledger.extract.nested_patterns import RULE_IDS as NESTED_RULES
     from claimledger.ingest.revisions import RULE_IDS as REVISION_RULES
     from claimledger.link.relation import RULE_IDS as RELATION_RULES
+    from claimledger.stance.doubt import RULE_IDS as DOUBT_RULES
 
     known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES) | REVISION_RULES
+    known = known | set(CUE_IDS) | set(DOUBT_RULES)  # judgement cues, the doubt gate
     unknown = sorted(set(config.claims.rules_off) - known)
     if unknown:
         raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")
@@ -932,7 +938,7 @@ def link_analysed(
                     facts=facts,
                 )
                 _link_judgements(an, ledger=ledger, session=session, report=report)
-                doubts = _doubt_matches(an, session=session)
+                doubts = _doubt_matches(an, session=session, rules_off=config.claims.rules_off)
                 if doubts:
                     link(doubts)
                 report.links += apply_revision(an, ledger=ledger, session=session, config=config)
@@ -953,7 +959,7 @@ def link_analysed(
 _SEEN: weakref.WeakKeyDictionary[Any, tuple[int, int]] = weakref.WeakKeyDictionary()
 
 
-def _doubt_matches(an: Analysed, *, session: Any) -> list[_Match]:
+def _doubt_matches(an: Analysed, *, session: Any, rules_off: Sequence[str] = ()) -> list[_Match]:
     """The article's own news and the doubts about it that follow (the usual shape of a
     story: a party announces, the other side asks for proof, an observer sees no sign).
 
@@ -992,7 +998,9 @@ def _doubt_matches(an: Analysed, *, session: Any) -> list[_Match]:
             continue
         cos = float(_vec(raw) @ claim_vec)
         # A doubt cue needs no words of the claim: "we will see, then we will believe".
-        if cos >= DEFAULT_WEIGHTS.context_min_similarity or doubt_rules(st.content_text):
+        if cos >= DEFAULT_WEIGHTS.context_min_similarity or doubt_rules(
+            st.content_text, off=rules_off
+        ):
             out.append(_Match(st, claim_id, None, cos, claim.text, doubt=True))
     return out
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from claimledger.config import Config
-from claimledger.errors import ClaimledgerError, Code, IngestError, StoreError
+from claimledger.errors import ClaimledgerError, Code, IngestError, NotFound, StoreError
 from claimledger.records import STATUSES, Article, Claim
 from claimledger.store.ledger import Ledger
 
@@ -99,7 +99,7 @@ ITEM_ERRORS: tuple[type[Exception], ...] = (
 
 
 def assessments(
-    claims: Sequence[Claim], *, ledger: Ledger, config: Config
+    claims: Sequence[Claim], *, ledger: Ledger, config: Config, as_of: datetime | None = None
 ) -> list[tuple[Claim, Any, list[Any]]]:
     """(claim, current assessment, evidence) of each claim.
 
@@ -107,6 +107,10 @@ def assessments(
     evidence, and a claim that cannot be assessed keeps its stored status with no
     evidence. Either way the claim carries the ``problem``, which is stored on it
     (and cleared once the claim reads cleanly again).
+
+    With ``as_of`` (``pipeline/asof.py``), each claim is assessed at that moment and
+    its evidence is the items dated up to it; a claim that cannot be assessed takes
+    the status its history held then.
     """
     from claimledger.pipeline.process import (
         claim_evidence,
@@ -118,7 +122,7 @@ def assessments(
 
     policy = policy_of(config)
     actors = ledger_actors(ledger, config)
-    now = ledger_now(ledger)
+    now = as_of if as_of is not None else ledger_now(ledger)
     ids = [c.id for c in claims]
     broken = ledger.link_problems(ids) if ids else {}
     try:
@@ -132,6 +136,10 @@ def assessments(
             except ITEM_ERRORS as exc:
                 broken.setdefault(cid, []).append(f"evidence not read: {item_problem(exc)}")
                 evidence[cid] = []
+    if as_of is not None:
+        from claimledger.pipeline.asof import evidence_at
+
+        evidence = {cid: evidence_at(items, as_of) for cid, items in evidence.items()}
     headlines = claim_headlines(ledger, claims)
     from claimledger.review.apply import Review
 
@@ -145,7 +153,9 @@ def assessments(
             items = evidence[c.id]
         except ITEM_ERRORS as exc:
             notes.append(f"not assessed: {item_problem(exc)}")
-            found = _stored_assessment(c, ledger=ledger, policy=policy, now=now)
+            found = _stored_assessment(
+                c, ledger=ledger, policy=policy, now=now, as_of=as_of is not None
+            )
             items = []
         problem = "; ".join(notes) or None
         if problem != c.problem:
@@ -176,11 +186,19 @@ def _assess(
     return assess(claim, evidence, policy=policy, affiliations=actors, as_of=now, parties=parties)
 
 
-def _stored_assessment(claim: Claim, *, ledger: Ledger, policy: Any, now: datetime) -> Any:
-    """The claim's status as last stored, with no evidence, for a claim that cannot be assessed."""
+def _stored_assessment(
+    claim: Claim, *, ledger: Ledger, policy: Any, now: datetime, as_of: bool = False
+) -> Any:
+    """The claim's status as last stored, with no evidence, for a claim that cannot be assessed
+    (``as_of``: the status its history held at ``now``)."""
     from claimledger.verify.engine import Assessment
 
     status, reasons = ledger.claim_status(claim.id)
+    if as_of:
+        from claimledger.pipeline.asof import history_at
+
+        held = history_at(ledger.history(claim.id), now)
+        status, reasons = (held[-1].new, list(held[-1].reasons)) if held else ("unverified", [])
     return Assessment(
         claim_id=claim.id,
         status=status if status in STATUSES else "unverified",
@@ -223,10 +241,29 @@ def claim_views(
     limit: int | None = None,
     offset: int = 0,
     ids: Sequence[str] | None = None,
+    as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """The JSON view of each matching claim: id, text, claimant, status, reasons, evidence."""
+    """The JSON view of each matching claim: id, text, claimant, status, reasons, evidence.
+
+    With ``as_of``: the ledger as it stood then (``pipeline/asof.py``): claims first seen
+    after it are left out and ``status`` filters on the status held at that moment.
+    """
     from claimledger.verify.views import claim_json
 
+    if as_of is not None:
+        return _views_as_of(
+            ledger,
+            config=config,
+            status=status,
+            actor=actor,
+            since=since,
+            until=min(until, as_of) if until is not None else as_of,
+            text=text,
+            limit=limit,
+            offset=offset,
+            ids=ids,
+            as_of=as_of,
+        )
     claims = ledger.claims(
         status=status,
         actor=actor,
@@ -240,13 +277,72 @@ def claim_views(
     return [claim_json(c, a, ev) for c, a, ev in assessments(claims, ledger=ledger, config=config)]
 
 
-def explain_claim(ledger: Ledger, claim_id: str, *, config: Config) -> str:
-    """The text of ``claimledger explain``."""
-    from claimledger.verify.views import explain_text
+def _views_as_of(
+    ledger: Ledger,
+    *,
+    config: Config,
+    status: str | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime,
+    text: str | None,
+    limit: int | None,
+    offset: int,
+    ids: Sequence[str] | None,
+    as_of: datetime,
+) -> list[dict[str, Any]]:
+    """``claim_views`` at ``as_of``: the stored status is today's, so a status filter is
+    applied after assessing, and the page is cut after it."""
+    from claimledger.verify.views import claim_json
+
+    claims = ledger.claims(
+        actor=actor,
+        since=since,
+        until=until,
+        text=text,
+        ids=ids,
+        limit=None if status else limit,
+        offset=0 if status else offset,
+    )
+    views = [
+        claim_json(c, a, ev)
+        for c, a, ev in assessments(claims, ledger=ledger, config=config, as_of=as_of)
+    ]
+    if not status:
+        return views
+    views = [v for v in views if v["status"] == status]
+    return views[offset : offset + limit if limit is not None else None]
+
+
+def claim_as_of(ledger: Ledger, claim_id: str, as_of: datetime | None) -> Claim:
+    """The claim, which must have been in the ledger at ``as_of`` (when given).
+
+    Raises:
+        NotFound: E501 for an unknown claim, or one first seen after ``as_of``.
+    """
+    from claimledger.pipeline.asof import seen_by
 
     claim = ledger.get_claim(claim_id)
-    [(c, a, ev)] = assessments([claim], ledger=ledger, config=config)
-    text = explain_text(c, a, ev, ledger.history(c.id))
+    if as_of is not None and not seen_by(claim.first_seen, as_of):
+        raise NotFound(Code.E501, f"claim {claim.id} as of {as_of.isoformat()} (first seen later)")
+    return claim
+
+
+def explain_claim(
+    ledger: Ledger, claim_id: str, *, config: Config, as_of: datetime | None = None
+) -> str:
+    """The text of ``claimledger explain`` (``as_of``: as the ledger stood then).
+
+    Raises:
+        NotFound: E501 for an unknown claim, or one first seen after ``as_of``.
+    """
+    from claimledger.pipeline.asof import history_at
+    from claimledger.verify.views import explain_text
+
+    claim = claim_as_of(ledger, claim_id, as_of)
+    [(c, a, ev)] = assessments([claim], ledger=ledger, config=config, as_of=as_of)
+    history = ledger.history(c.id)
+    text = explain_text(c, a, ev, history_at(history, as_of) if as_of is not None else history)
     from claimledger.review.views import review_lines
 
     return text + review_lines(ledger, c.id)

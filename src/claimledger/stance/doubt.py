@@ -13,7 +13,7 @@ related to the claim. Bodies keep the lexical ``questions`` refinement.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,10 +133,19 @@ def clean_text(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def doubt_rules(text: str) -> list[str]:
-    """Return the ids of the ``DOUBT_RULES`` that match ``text`` (cleaned), in table order."""
+def doubt_rules(text: str, *, off: Collection[str] = ()) -> list[str]:
+    """Return the ids of the ``DOUBT_RULES`` that match ``text`` (cleaned), in table order.
+
+    ``off``: rule ids switched off (``claims.rules_off``; other ids are ignored). This is the
+    rules' use as a decision (the pipeline offers a statement a doubt cue marks to the claim
+    its article reports); as classifier features they stay on, the model being trained on them.
+    """
     t = clean_text(text)
-    return [r.id for r, rx in zip(DOUBT_RULES, _RULE_RES, strict=True) if rx.search(t)]
+    return [
+        r.id
+        for r, rx in zip(DOUBT_RULES, _RULE_RES, strict=True)
+        if r.id not in off and rx.search(t)
+    ]
 
 
 LEXICAL_NAMES: tuple[str, ...] = (*RULE_IDS, "question_marks", "ends_with_question", "log_tokens")
