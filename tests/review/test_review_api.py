@@ -71,7 +71,10 @@ def test_a_reviewer_reviews_and_the_claim_changes(setup: Any) -> None:
     r = client.post("/api/review/actions", json=body, headers=bearer(tokens["reviewer"]))
     assert r.status_code == 201, r.text
     out = r.json()
-    assert out["event"]["author"] == "reviewer-one" and out["event"]["reason"] == "footage seen by our desk"
+    assert (
+        out["event"]["author"] == "reviewer-one"
+        and out["event"]["reason"] == "footage seen by our desk"
+    )
     assert out["claim"]["status"] == "contested"
     assert out["claim"]["reasons"][:2] == ["OVERRIDDEN_BY(reviewer-one)", "COMPUTED(refuted)"]
     detail = client.get(f"/api/claims/{w}").json()
@@ -102,9 +105,7 @@ def test_no_token_a_wrong_token_or_a_reader_writes_nothing(
     assert r.status_code == status and r.json()["error"]["code"] == code
     assert counts(built) == before
     # Nor through the query string, whatever the token.
-    r = client.post(
-        f"/api/review/actions?token={tokens['reviewer']}", json=reject_body(built)
-    )
+    r = client.post(f"/api/review/actions?token={tokens['reviewer']}", json=reject_body(built))
     assert r.status_code in (401, 403)
     assert counts(built) == before
     w = built.claims["withdrawal"]
@@ -119,7 +120,9 @@ def test_an_inactive_analyst_cannot_write(setup: Any) -> None:
     set_analyst(ledger, "reviewer-one", by="test", active=False)
     ledger.close()
     before = counts(built)
-    r = client.post("/api/review/actions", json=reject_body(built), headers=bearer(tokens["reviewer"]))
+    r = client.post(
+        "/api/review/actions", json=reject_body(built), headers=bearer(tokens["reviewer"])
+    )
     assert r.status_code == 403
     assert counts(built) == before
 
@@ -134,14 +137,19 @@ def test_reading_the_review_needs_a_token(setup: Any) -> None:
 def test_every_write_has_an_author_in_the_audit_log(setup: Any) -> None:
     client, built, tokens = setup
     w = built.claims["withdrawal"]
-    assert client.post(
-        "/api/review/actions", json=reject_body(built), headers=bearer(tokens["reviewer"])
-    ).status_code == 201
+    assert (
+        client.post(
+            "/api/review/actions", json=reject_body(built), headers=bearer(tokens["reviewer"])
+        ).status_code
+        == 201
+    )
     # The API's other writes, with an analyst's token and with the server's.
     assert client.put(f"/api/watchlist/ana/{w}", headers=bearer(tokens["admin"])).status_code == 200
     assert client.put(f"/api/watchlist/bob/{w}", headers=bearer(TOKEN)).status_code == 200
     # A reader's token does not write there either.
-    assert client.put(f"/api/watchlist/eve/{w}", headers=bearer(tokens["reader"])).status_code == 403
+    assert (
+        client.put(f"/api/watchlist/eve/{w}", headers=bearer(tokens["reader"])).status_code == 403
+    )
     audit = client.get("/api/review/audit", headers=bearer(tokens["reader"])).json()
     rows = audit["items"]
     assert audit["total"] == len(rows) >= 6  # three analysts created, three writes
@@ -161,6 +169,11 @@ def test_every_write_has_an_author_in_the_audit_log(setup: Any) -> None:
 def test_the_review_endpoints_are_in_the_openapi_schema(setup: Any) -> None:
     client, _, _ = setup
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/review/actions", "/api/review/events", "/api/review/queue", "/api/review/audit"} <= set(paths)
+    assert {
+        "/api/review/actions",
+        "/api/review/events",
+        "/api/review/queue",
+        "/api/review/audit",
+    } <= set(paths)
     schema = paths["/api/review/actions"]["post"]
     assert "requestBody" in schema and "403" in schema["responses"]

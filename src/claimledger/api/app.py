@@ -16,6 +16,7 @@ from claimledger.api.auth import derive_secret
 from claimledger.api.feed import atom_feed
 from claimledger.api.pages import make_templates, page_router
 from claimledger.api.review import install_audit, review_router
+from claimledger.api.review_pages import review_page_router
 from claimledger.api.routes import api_router
 from claimledger.api.state import AppState, get_state
 from claimledger.config import Config
@@ -108,6 +109,7 @@ def create_app(
     app.include_router(api_router(config))
     app.include_router(review_router())
     app.include_router(page_router())
+    app.include_router(review_page_router())
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/alerts.atom", include_in_schema=False)

@@ -259,6 +259,8 @@ def page_router() -> APIRouter:
         changes = [Change(when=e.at, status=e.new, label=", ".join(e.reasons)) for e in history]
         user, _ = user_of(request)
         watching = any(cid == c.id for cid, _ in state.ledger.watchlist(user))
+        from claimledger.api.review_pages import review_context
+
         pro, con = independent_counts(view)
         return render(
             request,
@@ -271,6 +273,7 @@ def page_router() -> APIRouter:
                 "history": history,
                 "timeline": build_timeline(reports, changes),
                 "stances": STANCES,
+                "review": review_context(request, state, c.id),
                 "watching": watching,
                 "pro": pro,
                 "con": con,
@@ -422,6 +425,11 @@ def page_router() -> APIRouter:
             raise AccessDenied(
                 Code.E503, "form", reason="stale or missing form token; reload the page"
             )
+        from claimledger.api.review_pages import analyst_login
+
+        signed = analyst_login(request, state, token)  # an analyst's own token (docs/review.md)
+        if signed is not None:
+            return signed
         if state.token is None:
             raise AccessDenied(
                 Code.E503, "login", reason="no CLAIMLEDGER_TOKEN is set on this server"

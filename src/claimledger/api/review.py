@@ -83,6 +83,9 @@ def analyst_cookie(state: AppState, user: str, analyst: Analyst) -> str:
 
 def session_analyst(request: Request, state: AppState, user: str) -> Analyst | None:
     """The analyst signed in on the dashboard (cookie checked, analyst still active)."""
+    # Bound to the dashboard session too: signing out (which drops it) ends the analyst's.
+    if not signed_ok(state.secret, "session", user, request.cookies.get("cl_session")):
+        return None
     raw = request.cookies.get(ANALYST_COOKIE, "")
     name, _, signature = raw.rpartition(":")
     if not name or not signed_ok(state.secret, "analyst", f"{user}\x1f{name}", signature):

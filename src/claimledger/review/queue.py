@@ -1,8 +1,8 @@
 """The review queue: suggestions and conflicts, most consequential first.
 
 An item is a linked statement the status does not count for its confidence: a
-suggestion (below the suggestion bar, suggestions on) or a low-confidence link whose
-stance goes against the claim's status (a conflict). Each is assessed as if an analyst
+suggestion (below the suggestion bar, suggestions on), or a conflict: a low-confidence
+link whose stance goes against the claim's status or would change it if confirmed. Each is assessed as if an analyst
 confirmed it; items that would change the claim's status come first, the larger the
 change (to refuted or retracted weighs most) and the more reported the claim, the earlier.
 """
@@ -83,15 +83,16 @@ def review_queue(ledger: Ledger, *, config: Config) -> list[dict[str, Any]]:
             ):
                 continue
             suggested = ev.review == "suggested"
-            conflict = ev.stance in _AGAINST.get(now_status, set())
-            if not suggested and not conflict:
-                continue
             trial = [
                 replace(e, review="confirmed") if e.link_id == ev.link_id else e for e in evidence
             ]
             then = assess(
                 claim, trial, policy=policy, affiliations=actors, as_of=now, parties=parties
             ).status
+            # A conflict: a link left uncounted that goes against the status, or would change it.
+            conflict = then != now_status or ev.stance in _AGAINST.get(now_status, set())
+            if not suggested and not conflict:
+                continue
             change = abs(_WEIGHT.get(then, 0) - _WEIGHT.get(now_status, 0))
             out.append(
                 {
