@@ -75,6 +75,7 @@ eval: setup
 fuzz: setup
 	$(PY) -m pip install -q 'atheris==3.0.0'
 	$(PY) tests/fuzz/run.py --seconds $${FUZZ_SECONDS:-60}
+	CLAIMLEDGER_KILL_CAMPAIGN=full $(BIN)/pytest -q -p no:cacheprovider tests/reliability/test_kill_points.py
 
 train-attribution: setup
 	$(PY) -m claimledger.extract.train_attribution --data $(DATASETS)/polnear/train --out src/claimledger/models/attribution

@@ -44,6 +44,13 @@ OTHERS: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]] = [
     ),
     ("bench_api", "bench_api", "run", {"n_claims": 100_000}, {"n_claims": 100}),
     ("ingest", "claimledger.pipeline.bench", "bench_ingest", {"n": 1000}, {"n": 50}),
+    (
+        "factchecks",
+        "claimledger.pipeline.bench_factchecks",
+        "bench_track_file",
+        {"n": 10_000, "sample": 200},
+        {"n": 30, "sample": 5},
+    ),
 ]
 
 
@@ -347,6 +354,41 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]
                 res,
             )
             add("store + dedup", "ratio vs bare INSERT", res.get("ratio_vs_bare_insert"), res)
+        elif name == "factchecks":
+            bulk, single = res["bulk"], res["one_by_one"]
+            label = f"track --file, {res['claims']:,} fact-checks"
+            add(label, "import wall s / CPU s", f"{bulk['wall_s']} / {bulk['cpu_s']}", res)
+            add(
+                label,
+                "whole process wall s (start and model load included)",
+                bulk["process"]["wall_s"],
+                res,
+            )
+            add(
+                label,
+                f"ms per claim: bulk / one by one ({single['claims']} claims)",
+                f"{bulk['ms_per_claim']} / {single['ms_per_claim']}",
+                res,
+            )
+            add(
+                label,
+                "**ratio one by one / bulk per claim (wall, CPU)**",
+                f"{res['ratio_one_by_one_vs_bulk_per_claim']}, "
+                f"{res['ratio_one_by_one_vs_bulk_per_claim_cpu']}",
+                res,
+            )
+            add(
+                label,
+                "peak RSS MB: bulk / one by one",
+                f"{bulk['peak_rss_mb']} / {single['peak_rss_mb']}",
+                res,
+            )
+            add(
+                label,
+                "re-import of the same file: wall s, rows added",
+                f"{res['rerun']['wall_s']}, {sum(res['rerun_added'].values())}",
+                res,
+            )
         else:
             flat = {k: v for k, v in res.items() if isinstance(v, int | float) and k != "wall_s"}
             for key in list(flat)[:8]:

@@ -27,6 +27,7 @@ class Code(StrEnum):
     E110 = "malformed WARC archive: {reason}"
     E111 = "refused URL: {reason}"
     E112 = "invalid date: {reason}"
+    E113 = "malformed fact-check: {reason}"
     # 2xx extraction and models
     E201 = "model not found: {reason}"
     E202 = "malformed dataset: {reason}"

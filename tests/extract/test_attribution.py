@@ -309,3 +309,20 @@ def test_the_source_run_holding_the_cues_subject_wins() -> None:
     runs = [(0, 5), (14, 17)]  # "Reporters for The Cardon Observer" / "the Ostrelan government"
     assert max(runs, key=_SourceRank(18)) == (0, 5)  # the longest, without a subject
     assert max(runs, key=_SourceRank(18, frozenset({16}))) == (14, 17)
+
+
+def test_a_coordinated_cue_shares_the_source_of_its_first_cue(nlp: Any) -> None:
+    from claimledger.extract.attribution import _coordinated_sources
+
+    doc = nlp(
+        "Moscow has accused the US of escalating tensions and denies planning to enter Ukraine."
+    )
+    words = [t.text for t in doc]
+    accused, denies = words.index("accused"), words.index("denies")
+    assert doc[denies].dep_ == "conj" and doc[denies].head.i == accused  # the parse it reads
+    first = ((accused + 1, denies - 1), doc[0:1], doc[accused - 1 : accused + 1])
+    second = ((denies + 2, len(doc) - 1), None, doc[denies : denies + 2])
+    unrelated = ((0, 1), None, doc[len(doc) - 2 : len(doc) - 1])
+    got = _coordinated_sources([first, second, unrelated])
+    assert got[1][1] is not None and got[1][1].text == "Moscow"
+    assert got[0] == first and got[2][1] is None

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from claimledger.extract.claimhood import assess
-from claimledger.extract.proposition import Proposition, bare_content, is_denial
+from claimledger.extract.proposition import Proposition, bare_content, denied_verb, is_denial
 
 
 def _read(nlp: Any, text: str, speaker: str | None = None) -> Proposition:
@@ -109,3 +109,28 @@ def test_a_denial_without_a_verb_stays_as_it_is(nlp: Any) -> None:
 )
 def test_is_denial(cue: str, denies: bool) -> None:
     assert is_denial(cue) is denies
+
+
+@pytest.mark.parametrize(
+    ("cue", "content", "verb"),
+    [
+        ("denies planning", "to enter Ukraine", "plans"),
+        ("has denied having", "to leave the talks", "has"),
+        ("rejected trying", "to topple the government", "tries"),
+        # Not a denial, no gerund, or no infinitive content: nothing taken back.
+        ("said planning", "to enter Ukraine", None),
+        ("denied", "to enter Ukraine", None),
+        ("denies planning", "an invasion", None),
+    ],
+)
+def test_the_verb_a_denial_cue_took_from_its_content(
+    nlp: Any, cue: str, content: str, verb: str | None
+) -> None:
+    assert denied_verb(cue, content, nlp=nlp) == verb
+
+
+def test_a_denied_gerund_content_reads_as_the_negated_plan(nlp: Any) -> None:
+    verb = denied_verb("denies planning", "to enter Ukraine", nlp=nlp)
+    [(prop, _)] = assess([f"Russia {verb} to enter Ukraine"], ["Russia"], nlp=nlp, denials=[True])
+    assert prop.text == "Russia does not plan to enter Ukraine"
+    assert prop.negated and prop.finite

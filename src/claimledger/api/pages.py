@@ -238,6 +238,9 @@ def page_router() -> APIRouter:
             href = f"/articles/{ev.article_id}" + (
                 f"#s-{ev.statement_id}" if ev.statement_id else ""
             )
+            if ev.kind != "link":  # a fact-check or an analyst's source: its own address
+                web = (ev.url or "").lower().startswith(("https://", "http://"))
+                href = ev.url if web else ""
             items.append(
                 {
                     "ev": ev,

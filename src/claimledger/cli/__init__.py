@@ -345,16 +345,36 @@ def show(
 @app.command()
 def track(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="The claim, as a sentence.")],
+    text: Annotated[str | None, typer.Argument(help="The claim, as a sentence.")] = None,
     claimant: Annotated[str | None, typer.Option(help="Who made the claim.")] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="When it was made (default: now).")
     ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Fact-checks to track: JSON lines, CSV or ClaimReview JSON-LD."
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="Format of --file: jsonl|csv|claimreview (default: detected)."
+        ),
+    ] = None,
 ) -> None:
-    """Register a claim by hand (a watchlist entry); later reports link to it."""
+    """Register a claim by hand (a watchlist entry), or every fact-checked claim of a file
+    with its rating kept as evidence (`--file`); later reports link to them."""
     from claimledger.pipeline.process import track_claim
 
     state = _state(ctx)
+    if file is not None:
+        if text is not None:
+            raise ConfigError(Code.E402, "track", reason="give a claim text or --file, not both")
+        _track_file(state, file, input_format)
+        return
+    if text is None:
+        raise ConfigError(Code.E402, "track", reason="give a claim text or --file")
     claim = track_claim(
         text,
         claimant=claimant,
@@ -363,6 +383,44 @@ def track(
         config=state.config,
     )
     print(claim.id)
+
+
+def _track_file(state: State, file: Path, input_format: str | None) -> None:
+    """``track --file``: progress on stderr, one line per bad row, a summary table."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from claimledger.ingest.factchecks import read_factchecks
+    from claimledger.pipeline.factchecks import import_rows
+
+    rows = read_factchecks(file, fmt=input_format)  # an unreadable file fails before any work
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
+    ) as bar:
+        task = bar.add_task("tracking", total=None)
+
+        def tick(stage: str, n: int) -> None:
+            bar.update(task, description=f"{stage}: {n}")
+
+        report = import_rows(
+            rows,
+            ledger=state.ledger,
+            config=state.config,
+            added_by=f"import:{file.name}",
+            progress=tick,
+        )
+    for f in report.failures:
+        _error_line(f"{f.code} {f.item}: {f.reason}")
+    summary = {
+        "rows": report.rows,
+        "claims": report.claims,
+        "known": report.known,
+        "ratings": report.ratings,
+        "unchanged": report.unchanged,
+        "failed": len(report.failures),
+    }
+    emit([summary], fmt=Format.table, columns=list(summary), title="track")
+    if report.failures:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -59,7 +59,7 @@ class ExtractConfig(_Section):
 
 class CheckworthyConfig(_Section):
     threshold: float = Field(ge=0, le=1)
-    attributed_threshold: float = Field(default=0.1, ge=0, le=1)
+    attributed_threshold: float = Field(default=0.03, ge=0, le=1)
 
 
 class LinkConfig(_Section):

@@ -407,6 +407,26 @@ def _colon_found(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
     ]
 
 
+def _coordinated_sources(found: list[_Found]) -> list[_Found]:
+    """A cue without a source takes the source of the cue its verb is coordinated with.
+
+    "Russia has accused the US of escalating tensions and denies planning to enter
+    Ukraine": the second cue's verb is a conjunct of the first's and shares its subject,
+    which the tagger marks once.
+    """
+    cue_of = {w.i: n for n, (_, src, cue) in enumerate(found) if src is not None for w in cue}
+    out = list(found)
+    for n, (joined, src, cue) in enumerate(found):
+        if src is not None:
+            continue
+        head = next(
+            (cue_of[w.head.i] for w in cue if w.dep_ == "conj" and w.head.i in cue_of), None
+        )
+        if head is not None and head != n:
+            out[n] = (joined, found[head][1], cue)
+    return out
+
+
 def _attributions(
     doc: Doc,
     text: str,
@@ -414,6 +434,7 @@ def _attributions(
     actors: ActorResolver | None,
 ) -> list[Attribution]:
     """Turn token spans into records: trimmed offsets, kind, resolved speaker and actor."""
+    found = _coordinated_sources(found)
     mask = [q >= 0 for q in quote_regions(text)]
     resolver = SpeakerResolver(doc)
     # Speakers are resolved in reading order: "it said" follows the speaker before it.

@@ -144,6 +144,43 @@ def is_denial(cue: str | None) -> bool:
     return False
 
 
+def _third_person(lemma: str) -> str:
+    """The present third-person form of a verb's lemma ("plan" -> "plans", "have" -> "has")."""
+    irregular = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+    if lemma in irregular:
+        return irregular[lemma]
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        return lemma + "es"
+    if len(lemma) > 1 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def denied_verb(cue: str | None, content: str, *, nlp: Any) -> str | None:
+    """The verb a denial cue took from its content, as a finite verb, or None.
+
+    "Russia ... denies planning to enter Ukraine": the attribution's cue is "denies
+    planning" and its content "to enter Ukraine", a fragment. What was denied is that
+    Russia *plans* to enter Ukraine: the gerund the denial verb governs is the content's
+    verb ("denied having", "rejects wanting"). Only a denial cue ending in a gerund and
+    a content that is an infinitive ("to ...") qualify.
+    """
+    words = (cue or "").split()
+    if (
+        len(words) < 2
+        or not words[-1].lower().endswith("ing")
+        or not is_denial(" ".join(words[:-1]))
+    ):
+        return None
+    if not content.lower().startswith("to "):
+        return None
+    token = nlp(words[-1].lower())[0]
+    lemma = token.lemma_.lower()
+    if not lemma.isalpha() or lemma.endswith("ing"):
+        return None
+    return _third_person(lemma)
+
+
 Edit = tuple[int, int, str]  # (start, end, replacement) in the doc's characters
 
 

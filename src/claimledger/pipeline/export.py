@@ -25,6 +25,8 @@ def claim_review(
     claim: Any, assessment: Any, evidence: list[Any], *, base_url: str
 ) -> dict[str, Any]:
     """One ClaimReview object for a claim with a settled status."""
+    # Where the claim appeared: articles (a fact-check kept by hand has its own review).
+    evidence = [ev for ev in evidence if ev.kind == "link"]
     first = min(evidence, key=lambda e: (e.date, e.link_id)) if evidence else None
     appearance = []
     seen: set[str] = set()
@@ -140,7 +142,17 @@ def export_records(
     base = base_url or f"http://{config.api.host}:{config.api.port}"
     rows = assessments(ledger.claims(), ledger=ledger, config=config)
     if fmt == "claimreview":
-        return [claim_review(c, a, ev, base_url=base) for c, a, ev in rows if a.status in SETTLED]
+        from claimledger.pipeline.manual_evidence import factcheck_reviews
+
+        # The ledger's own review of a settled claim, then the fact-checkers' imported ones
+        # (signed by each fact-checker, with its rating: docs/factchecks.md, round trip).
+        checked = factcheck_reviews(ledger, [c for c, _, _ in rows])
+        reviews: list[dict[str, Any]] = []
+        for c, a, ev in rows:
+            if a.status in SETTLED:
+                reviews.append(claim_review(c, a, ev, base_url=base))
+            reviews.extend(checked.get(c.id, []))
+        return reviews
     if fmt == "provenance":
         return [provenance(c, a, ev, ledger.history(c.id)) for c, a, ev in rows]
     return [claim_json(c, a, ev) for c, a, ev in rows]

@@ -1607,10 +1607,14 @@ def claim_evidence(
 
 def machine_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[Any]]:
     """Evidence records of the given claims, joined from links, statements, articles, outlets."""
+    from claimledger.pipeline.manual_evidence import manual_evidence_records
     from claimledger.records import Outlet
     from claimledger.verify.evidence import evidence_from_records
 
     out: dict[str, list[Any]] = {cid: [] for cid in claim_ids}
+    # Evidence kept by hand (fact-checks, analysts' sources): pipeline/manual_evidence.py.
+    for cid, items in manual_evidence_records(ledger, claim_ids).items():
+        out[cid].extend(items)
     links = ledger.links(claim_ids=claim_ids)
     if not links:
         return out
@@ -1708,7 +1712,8 @@ def recompute(
                 ledger.lock_linking(session)  # concurrent writers may recompute the same claim
                 # Whether links came in meanwhile is asked of the claim's own machine links.
                 evidence[cid] = machine_links(evidence, cid)
-                if not ledger.evidence_current(session, cid, [ev.link_id for ev in evidence[cid]]):
+                linked = [ev.link_id for ev in evidence[cid] if ev.kind == "link"]
+                if not ledger.evidence_current(session, cid, linked):
                     continue  # linked to meanwhile: stays dirty, the linking writer recomputes it
                 fresh.extend(ledger.replace_history(session, cid, events))
                 session.execute(update(ClaimRow).where(ClaimRow.id == cid).values(dirty=False))

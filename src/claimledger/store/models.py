@@ -266,4 +266,26 @@ class WatchRow(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTC_TS)
 
 
+class ManualEvidenceRow(Base):
+    """Migration 0004: evidence that is no statement of a stored article: a fact-checker's
+    rating (``kind='factcheck'``) or an analyst's URL or note (``kind='analyst'``)."""
+
+    __tablename__ = "manual_evidence"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    url: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    source_name: Mapped[str | None] = mapped_column(String(300))
+    source_actor_id: Mapped[str | None] = mapped_column(String(120))
+    date: Mapped[datetime] = mapped_column(UTC_TS)
+    rating: Mapped[str | None] = mapped_column(Text)
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    best_rating: Mapped[float | None] = mapped_column(Float)
+    worst_rating: Mapped[float | None] = mapped_column(Float)
+    stance: Mapped[str] = mapped_column(String(12))
+    added_by: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(UTC_TS)
+
+
 Index("ix_links_claim_article", LinkRow.claim_id, LinkRow.article_id)

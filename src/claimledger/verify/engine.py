@@ -101,7 +101,7 @@ def is_counted(ev: Evidence, *, policy: Policy) -> bool:
     """Tell whether the item's stance is weighed (confident enough, allowed link level)."""
     if ev.stance not in ("supports", "refutes", "questions") or ev.review == "suggested":
         return False
-    if ev.statement_id is None and not policy.count_article_links:
+    if ev.statement_id is None and ev.kind == "link" and not policy.count_article_links:
         return False
     return ev.review == "confirmed" or ev.confidence >= policy.min_confidence
 

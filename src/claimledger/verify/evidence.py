@@ -79,6 +79,9 @@ class Evidence:
     # A revision of the article removed the statement on this date: evidence until then.
     removed_at: datetime | None = None
     removed_in: str | None = None
+    # A revision of the article removed the statement on this date: evidence until then.
+    removed_at: datetime | None = None
+    removed_in: str | None = None
 
     @property
     def id(self) -> str:
@@ -118,6 +121,11 @@ _RETRACTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"made|sent|distributed)\s+(?:in\s+error|by\s+mistake|erroneously|mistakenly)\b",
         r"\b(?:issued|published|posted|released)\s+(?:in\s+error|by\s+mistake)\b",
         r"\bno\s+longer\s+stands?\s+by\b",
+        # An outlet's correction note (docs/reliability.md, "Revisions"): "An earlier version
+        # of this article incorrectly said ...".
+        r"\b(?:earlier|previous|prior)\s+versions?\s+of\s+this\s+(?:article|story|report|piece)"
+        r"\s+(?:\w+\s+){0,3}?(?:incorrectly|wrongly|erroneously|mistakenly|inaccurately|"
+        r"misstated|misquoted|misreported|misattributed)\b",
         r"\b(?:does|do|did)\s+not\s+stand\s+by\b",
     )
 )
@@ -244,6 +252,8 @@ def evidence_from_records(
         origin_outlet_actor_id=origin_outlet.actor_id if origin_outlet else None,
         text=text,
         date_estimated=article.date_estimated or article.published is None,
+        removed_at=as_utc(link.removed_at) if link.removed_at is not None else None,
+        removed_in=link.removed_in,
         removed_at=as_utc(link.removed_at) if link.removed_at is not None else None,
         removed_in=link.removed_in,
     )

@@ -33,6 +33,8 @@ def claim_view_evidence(
     assessment, the ISO 8601 UTC date, and ``date_estimated`` (the article
     gave no date; ``ingest.dates``) and ``role`` (``assertion``, ``report`` for a
     restatement, ``evidence`` for a statement about the claim; docs/claims.md).
+    Evidence kept by hand (docs/factchecks.md) has three keys more: ``kind``
+    (``factcheck`` or ``analyst``), ``url`` and ``rating``.
 
     Args:
         assessment: The claim's current assessment.
@@ -57,6 +59,9 @@ def claim_view_evidence(
         if ev.removed_at is not None:
             # A later revision of the article took the statement out: shown, counted until then.
             rows[-1].update({"removed_in": ev.removed_in, "removed_at": _iso(ev.removed_at)})
+        if ev.kind != "link":
+            # Evidence kept by hand (a fact-check, an analyst's source) says what it is.
+            rows[-1].update({"kind": ev.kind, "url": ev.url, "rating": ev.rating})
     return rows
 
 
@@ -83,7 +88,7 @@ def claim_json(
         "status": assessment.status,
         "reasons": list(assessment.reasons),
         "evidence": list(claim_view_evidence(assessment, evidence)),
-        "reports": len({ev.article_id for ev in evidence}),
+        "reports": len({ev.article_id for ev in evidence if ev.kind == "link"}),
         "problem": claim.problem,
     }
 
@@ -129,7 +134,8 @@ def explain_text(
     if claim.problem:
         lines.append(f"Problem: {claim.problem}")
     items = ordered(evidence)
-    lines.append(f"Evidence ({len(items)} linked, {len({e.article_id for e in items})} reports):")
+    reports = len({e.article_id for e in items if e.kind == "link"})
+    lines.append(f"Evidence ({len(items)} linked, {reports} reports):")
     if not items:
         lines.append("  (none)")
     weighed = set(assessment.evidence_ids)
@@ -156,6 +162,12 @@ def explain_text(
         if ev.demands:
             extra += " demand for evidence"
         day = ev.date.date().isoformat() + (" (date estimated)" if ev.date_estimated else "")
+        if ev.kind != "link":
+            label = "fact-check" if ev.kind == "factcheck" else "analyst evidence"
+            rated = f' rated "{ev.rating}"' if ev.rating else ""
+            lines.append(f"  {mark} {day} {label} by {speaker}{rated}: {ev.stance}; {verdict}")
+            lines.extend(f"      {x}" for x in (ev.url, ev.text and f'"{_clip(ev.text)}"') if x)
+            continue
         lines.append(
             f"  {mark} {day} {outlet} (origin {ev.origin_id}) "
             f"{ev.role}: {speaker} {ev.stance} ({ev.confidence:.2f}){extra}; {verdict}"
