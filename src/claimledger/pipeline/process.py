@@ -68,6 +68,23 @@ def _proposition(text: str) -> str:
     return main_clause(canonical_text(_DATELINE.sub("", text)))
 
 
+def _asserted_content(st: Statement) -> str:
+    """The content a statement's proposition is read from: ``_proposition`` of its content,
+    with the verb a denial cue took from it put back ("Russia denies planning | to enter
+    Ukraine" -> "Russia plans to enter Ukraine", which the reader then negates)."""
+    from claimledger.extract.attribution import load_nlp
+    from claimledger.extract.proposition import denied_verb
+
+    text = _proposition(st.content_text)
+    if not st.attributed:
+        return text
+    verb = denied_verb(st.cue_text, text, nlp=load_nlp())
+    if verb is None:
+        return text
+    speaker = _speaker_name(st)
+    return f"{speaker} {verb} {text}" if speaker else f"{verb} {text}"
+
+
 @dataclass(slots=True)
 class Analysed:
     """One article after the per-article stages."""
@@ -542,7 +559,7 @@ def analyse_articles(
     # speaker) is what is embedded and what a claim opened from it says.
     assessed = (
         assess(
-            [_proposition(st.content_text) for st in to_embed],
+            [_asserted_content(st) for st in to_embed],
             [_speaker_name(st) for st in to_embed],
             nlp=load_nlp(),
             denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
