@@ -20,6 +20,7 @@ from claimledger.records import Article, Link, Outlet, Stance, Statement
 from claimledger.verify.demand import demand_rules
 
 Role = Literal["assertion", "report", "evidence"]
+EvidenceKind = Literal["link", "factcheck", "analyst"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,11 @@ class Evidence:
         text: The statement (or article title) text, for display.
         date_estimated: The article gave no date; ``date`` is an estimate
             (``ingest.dates``). The engine weighs it like any date.
+        kind: ``"link"`` for a linked statement or article; ``"factcheck"`` or
+            ``"analyst"`` for evidence kept by hand (``pipeline/factchecks.py``): then
+            ``link_id`` is the manual evidence id and ``article_id`` is empty.
+        url: The fact-check's (or hand-added source's) address, if any.
+        rating: The fact-checker's rating as published ("False", "Half true").
     """
 
     link_id: str
@@ -79,9 +85,9 @@ class Evidence:
     # A revision of the article removed the statement on this date: evidence until then.
     removed_at: datetime | None = None
     removed_in: str | None = None
-    # A revision of the article removed the statement on this date: evidence until then.
-    removed_at: datetime | None = None
-    removed_in: str | None = None
+    kind: EvidenceKind = "link"
+    url: str | None = None
+    rating: str | None = None
 
     @property
     def id(self) -> str:
@@ -252,8 +258,6 @@ def evidence_from_records(
         origin_outlet_actor_id=origin_outlet.actor_id if origin_outlet else None,
         text=text,
         date_estimated=article.date_estimated or article.published is None,
-        removed_at=as_utc(link.removed_at) if link.removed_at is not None else None,
-        removed_in=link.removed_in,
         removed_at=as_utc(link.removed_at) if link.removed_at is not None else None,
         removed_in=link.removed_in,
     )
