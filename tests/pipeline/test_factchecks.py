@@ -306,3 +306,32 @@ def test_a_later_statement_of_an_imported_claim_links_to_it(
     assert "drained in a single night" in stmt.content_text
     # The article repeats the claim; the fact-check still refutes it.
     assert ledger.claim_status(claim_id)[0] == "refuted"
+
+
+def test_the_claim_page_shows_a_factcheck_with_its_rating_and_url(
+    ledger: Ledger, config: Any, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from claimledger.api.app import create_app
+
+    hostile = {**ROWS[1], "url": "javascript:alert(1)", "factchecker": "Sly Checks"}
+    import_factchecks(
+        _write(tmp_path / "c.jsonl", [ROWS[0], hostile]), ledger=ledger, config=config
+    )
+    reservoir = tracked_claim_id(RESERVOIR, "Mayor Ilse Varga")
+    bread = tracked_claim_id(BREAD, "Kasto Farmers Union")
+    with TestClient(create_app(db_url=ledger.url, config=config, dev=True)) as client:
+        page = client.get(f"/claims/{reservoir}").text
+        assert "Fact-check: rated “Pants on Fire”" in page
+        assert 'href="https://checks.example/reservoir"' in page
+        other = client.get(f"/claims/{bread}").text
+        assert "Fact-check: rated “Half true”" in other
+        assert "javascript:" not in other  # only http(s) addresses become links
+        data = client.get(f"/api/claims/{reservoir}").json()
+    [item] = [e for e in data["evidence"] if e.get("kind") == "factcheck"]
+    assert (item["rating"], item["url"], item["stance"]) == (
+        "Pants on Fire",
+        "https://checks.example/reservoir",
+        "refutes",
+    )
