@@ -484,3 +484,42 @@ def test_store_replay_is_the_same_in_any_order(
     a = _run(stores.copy(url), built, held, config, machine, actions, order_a)
     b = _run(stores.copy(url), built, held, config, list(reversed(machine)), actions, order_b)
     assert a == b
+
+
+def test_evidence_added_by_hand_counts_and_names_its_author(small: Any) -> None:
+    from claimledger.pipeline.manual_evidence import manual_evidence
+
+    ledger, built, config = small
+    bridge = built.claims["bridge"]
+    assert status(ledger, config, bridge)[0] == "unverified"
+    act(
+        ledger,
+        config,
+        {
+            "action": "add_evidence",
+            "claim": bridge,
+            "source": "Joint Border Monitoring Mission",
+            "date": "2025-03-08",
+            "stance": "refutes",
+            "url": "https://jbmm.example/2025/03/08/no-bridge",
+        },
+        reason="the mission's patrol found no bridge at Kasto",
+    )
+    shown, reasons = status(ledger, config, bridge)
+    assert shown == "refuted" and "INDEPENDENT_REFUTATION(1)" in reasons
+    [item] = manual_evidence(ledger, [bridge])[bridge]
+    assert item.added_by == "alice" and item.url == "https://jbmm.example/2025/03/08/no-bridge"
+    [event] = review_events(ledger, claim_id=bridge)
+    assert event.action.action == "add_evidence" and event.reason.startswith("the mission")
+    with pytest.raises(ConfigError):  # neither a URL nor a note
+        act(
+            ledger,
+            config,
+            {
+                "action": "add_evidence",
+                "claim": bridge,
+                "source": "X",
+                "date": "2025-03-08",
+                "stance": "refutes",
+            },
+        )

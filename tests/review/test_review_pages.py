@@ -130,3 +130,35 @@ def test_signing_out_ends_the_analyst_session(site: Any) -> None:
         }
         assert client.post(f"/review/claims/{w}", data=form).status_code == 401
     assert events(built) == 0
+
+
+def test_not_a_claim_and_evidence_by_hand_from_the_claim_page(site: Any) -> None:
+    browser, built, tokens = site
+    w, bridge = built.claims["withdrawal"], built.claims["bridge"]
+    with browser() as client:
+        sign_in(client, tokens["reviewer"])
+        token = csrf_of(client, f"/claims/{w}")
+        form = {
+            "csrf": token,
+            "action": "not_a_claim",
+            "statement": built.statements["orbisight0"],
+            "reason": "a description of imagery, not a claim",
+        }
+        assert client.post(f"/review/claims/{w}", data=form).status_code == 303
+        evidence = {
+            "csrf": token,
+            "action": "add_evidence",
+            "claim": bridge,
+            "source": "Joint Border Monitoring Mission",
+            "date": "2025-03-08",
+            "stance": "refutes",
+            "url": "",
+            "note": "Patrol report: no bridge at Kasto on 8 March.",
+            "reason": "read the patrol report",
+        }
+        assert client.post(f"/review/claims/{bridge}", data=evidence).status_code == 303
+        page = client.get(f"/claims/{bridge}").text
+        assert "Analyst evidence" in page and "Patrol report: no bridge at Kasto" in page
+        decisions = client.get(f"/claims/{w}").text.split('class="decisions"')[1].split("</ol>")[0]
+        assert f"not_a_claim statement={built.statements['orbisight0']}" in decisions
+    assert events(built) == 2

@@ -41,6 +41,7 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "merge_claims": ("claim", "into"),
     "not_a_claim": ("statement",),
     "set_claimant": ("claim", "name", "actor"),
+    "add_evidence": ("claim", "source", "date", "stance", "url", "note"),
     "override_status": ("claim", "status"),
     "clear_override": ("claim",),
 }
@@ -152,6 +153,7 @@ def review_page_router() -> APIRouter:
                     analyst=analyst,
                     reason=form.get("reason", ""),
                     via="dashboard",
+                    file_under=claim_id,
                 )
 
         await run_in_threadpool(run)

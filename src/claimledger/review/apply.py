@@ -346,11 +346,13 @@ def review(
     reason: str,
     via: str,
     at: datetime | None = None,
+    file_under: str | None = None,
 ) -> ReviewEvent:
     """Take a review action: check it, store it with who, when and why, recompute.
 
     ``at`` is when the analyst took it (default: now; given when a review log is
-    replayed into another ledger).
+    replayed into another ledger). ``file_under`` names the claim to file an action on a
+    link or a statement under (the claim page it was taken on), when it touches that claim.
 
     Raises:
         AccessDenied: E503 when the analyst is no reviewer.
@@ -380,7 +382,7 @@ def review(
         touched = _check(session, action, state)
         filed = None
         if isinstance(action, ConfirmLink | RejectLink | SetStance | NotAClaim) and touched:
-            filed = sorted(touched)[0]
+            filed = file_under if file_under in touched else sorted(touched)[0]
         event = record_event(
             session, action, analyst=analyst, reason=reason, via=via, claim_id=filed, at=at
         )
