@@ -359,9 +359,19 @@ CUES: tuple[Cue, ...] = (
         "disinformation",
         "refutes",
         None,
-        "propaganda, disinformation, misinformation, nonsense, fake news",
+        "propaganda, disinformation, misinformation, nonsense, fake news; dismissed as "
+        "scaremongering, fearmongering, hysteria, alarmism",
         (
-            _lemma("propaganda", "disinformation", "misinformation", "nonsense"),
+            _lemma(
+                "propaganda",
+                "disinformation",
+                "misinformation",
+                "nonsense",
+                "scaremongering",
+                "fearmongering",
+                "hysteria",
+                "alarmism",
+            ),
             _phrase("fake", "news"),
         ),
     ),
@@ -404,7 +414,7 @@ CUES: tuple[Cue, ...] = (
         "deny",
         "refutes",
         None,
-        "deny, reject, dismiss, refute, rebut, debunk, contradict, dispute the claim",
+        "deny, reject, dismiss, refute, rebut, debunk, contradict, dispute, ridicule the claim",
         (
             _lemma(
                 "deny",
@@ -417,6 +427,9 @@ CUES: tuple[Cue, ...] = (
                 "disprove",
                 "dispute",
                 "deride",
+                "ridicule",
+                "mock",
+                "scoff",
                 pos=["VERB"],
             ),
             _lemma("denial", "rebuttal", "refutation"),
