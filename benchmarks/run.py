@@ -44,6 +44,7 @@ OTHERS: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]] = [
     ),
     ("bench_api", "bench_api", "run", {"n_claims": 100_000}, {"n_claims": 100}),
     ("ingest", "claimledger.pipeline.bench", "bench_ingest", {"n": 1000}, {"n": 50}),
+    ("claim_stage", "claimledger.pipeline.bench_claims", "bench_claim_stage", {}, {"articles": 3}),
     (
         "factchecks",
         "claimledger.pipeline.bench_factchecks",
@@ -354,6 +355,17 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]
                 res,
             )
             add("store + dedup", "ratio vs bare INSERT", res.get("ratio_vs_bare_insert"), res)
+        elif name == "claim_stage":
+            label = f"claim stage vs parse ({res['articles']} sample articles)"
+            add(
+                label,
+                "ms per article: parse / analysis / propositions / linking",
+                f"{res['parse_ms_per_article']} / {res['analysis_ms_per_article']} / "
+                f"{res['propositions_ms_per_article']} / {res['linking_ms_per_article']}",
+                res,
+            )
+            add(label, "**ratio claim stage / parse**", res["ratio_claim_stage_vs_parse"], res)
+            add(label, "ratio analysis / parse", res["ratio_analysis_vs_parse"], res)
         elif name == "factchecks":
             bulk, single = res["bulk"], res["one_by_one"]
             label = f"track --file, {res['claims']:,} fact-checks"

@@ -68,7 +68,7 @@ def _proposition(text: str) -> str:
     return main_clause(canonical_text(_DATELINE.sub("", text)))
 
 
-def _asserted_content(st: Statement) -> str:
+def asserted_content(st: Statement) -> str:
     """The content a statement's proposition is read from: ``_proposition`` of its content,
     with the verb a denial cue took from it put back ("Russia denies planning | to enter
     Ukraine" -> "Russia plans to enter Ukraine", which the reader then negates)."""
@@ -81,7 +81,7 @@ def _asserted_content(st: Statement) -> str:
     verb = denied_verb(st.cue_text, text, nlp=load_nlp())
     if verb is None:
         return text
-    speaker = _speaker_name(st)
+    speaker = speaker_name(st)
     return f"{speaker} {verb} {text}" if speaker else f"{verb} {text}"
 
 
@@ -559,8 +559,8 @@ def analyse_articles(
     # speaker) is what is embedded and what a claim opened from it says.
     assessed = (
         assess(
-            [_asserted_content(st) for st in to_embed],
-            [_speaker_name(st) for st in to_embed],
+            [asserted_content(st) for st in to_embed],
+            [speaker_name(st) for st in to_embed],
             nlp=load_nlp(),
             denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
         )
@@ -649,7 +649,7 @@ def check_rules_off(config: Config) -> None:
         raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")
 
 
-def _speaker_name(st: Statement) -> str | None:
+def speaker_name(st: Statement) -> str | None:
     """How a statement's speaker is named, for a subject the content leaves out."""
     if not st.attributed:
         return None
@@ -1140,7 +1140,7 @@ def _statement_side(an: Analysed, st: Statement, facts: ClaimFacts) -> str | Non
     prop = an.propositions.get(st.id)
     if prop is None:
         return None
-    speaker = _speaker_name(st)
+    speaker = speaker_name(st)
     resolved = speaker is not None and prop.subject == speaker
     return facts.side(prop, st.actor_id if resolved else None)
 
@@ -1304,6 +1304,24 @@ def _context_matches(
     return out
 
 
+def _stance_text(an: Analysed, st: Statement) -> str:
+    """What a statement's stance towards a claim is read from.
+
+    A denial whose proposition is its content negated ("Russia denied | it plans to
+    invade" -> "Russia does not plan to invade") asserts that negation: the stance model
+    reads the proposition, not "Russia denied it plans to invade", which it takes for a
+    refutation even of the claim that Russia does not plan to invade. Otherwise the
+    statement's own stance text (``stance.predict.statement_stance_text``).
+    """
+    from claimledger.extract.proposition import is_denial
+    from claimledger.stance.predict import statement_stance_text
+
+    prop = an.propositions.get(st.id)
+    if prop is not None and st.attributed and prop.negated and is_denial(st.cue_text):
+        return prop.text
+    return statement_stance_text(st)
+
+
 def _link_reports(
     an: Analysed,
     matched: list[_Match],
@@ -1318,13 +1336,13 @@ def _link_reports(
     """Write report links with their stances; return statements the stance model found unrelated."""
     from claimledger.link.linker import keeps_context_link, keeps_weak_link, main_clause
     from claimledger.link.relation import keeps_evidence, restated_stance
-    from claimledger.stance.predict import predict_stance, statement_stance_text
+    from claimledger.stance.predict import predict_stance
 
     if not matched:
         return []
     # Stance towards what the claim asserts, not towards the background it concedes.
     stances = predict_stance(
-        [(main_clause(m.claim_text), statement_stance_text(m.statement)) for m in matched]
+        [(main_clause(m.claim_text), _stance_text(an, m.statement)) for m in matched]
     )
     unrelated: list[Statement] = []
     for m, (stance, conf) in zip(matched, stances, strict=True):
