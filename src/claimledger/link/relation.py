@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from claimledger.extract.proposition import Proposition
+from claimledger.records import Stance
 
 Relation = Literal["same", "evidence", "none"]
 
@@ -190,7 +191,7 @@ def keeps_evidence(
     return True
 
 
-def restated_stance(stance: str, *, rules_off: Collection[str] = ()) -> str:
+def restated_stance(stance: Stance, *, rules_off: Collection[str] = ()) -> Stance:
     """The stance of a statement that restates its claim (``relation`` said ``same``).
 
     The stance model learned "discusses" from articles that report a claim without taking
