@@ -16,9 +16,9 @@ from claimledger.extract.nested import find_nested
     ("text", "rule", "speaker", "cue"),
     [
         (
-            "Kremlin officials have ridiculed such claims as Western scaremongering.",
+            "The Kremlin spokesman ridiculed these claims as scaremongering by the West.",
             "anaphor",
-            "Kremlin officials",
+            "The Kremlin spokesman",
             "deny",
         ),
         (

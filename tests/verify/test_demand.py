@@ -21,7 +21,7 @@ NOW = day(28, 0)
 # One sentence per rule that it must read as a demand, and one it must not.
 RULE_CASES: dict[str, tuple[str, str]] = {
     "DEM_ASK_EVIDENCE": (
-        "Kyiv asked to see evidence that Russia has indeed withdrawn the soldiers.",
+        "The foreign ministry asked to see evidence that the battalions had really left.",
         "The evidence asked about was published on Tuesday.",
     ),
     "DEM_CALL_TO_SHOW": (
@@ -63,7 +63,7 @@ def _demand(link_id: str, text: str, **kw: object) -> Evidence:
     return replace(item, demands=demand_rules(text))
 
 
-KYIV = "Kyiv asked to see evidence that the soldiers have been withdrawn."
+KYIV = "The ministry in Kyiv asked to see proof that the units had gone back to base."
 
 
 def test_an_unanswered_demand_gives_the_requester_and_date(aff: FakeAffiliations) -> None:

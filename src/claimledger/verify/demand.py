@@ -1,7 +1,7 @@
 """Demands for evidence: a statement asking the claimant to show that its claim is true.
 
-"Kyiv asked to see evidence that Russia has withdrawn the soldiers", "NATO called on Moscow
-to show it is pulling back", "we will see, then we will believe": a doubt that asks for proof.
+A ministry that "asked to see evidence" the units had left, an alliance that "called on" the other
+capital "to show" it is pulling back, "we will see, then we will believe": a doubt that asks for proof.
 The verdict engine reads these off the linked statement's text (as it reads retractions,
 :mod:`claimledger.verify.evidence`) and, when no independent support came after the demand,
 gives the claim the reason ``EVIDENCE_REQUESTED(requester, date)`` (docs/verdicts.md). A
