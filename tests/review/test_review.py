@@ -523,3 +523,24 @@ def test_evidence_added_by_hand_counts_and_names_its_author(small: Any) -> None:
                 "stance": "refutes",
             },
         )
+
+
+def test_a_statement_taken_from_a_claim_is_no_longer_a_way_into_it(small: Any) -> None:
+    """Regression guard: a rejected (or not-a-claim) statement's vector stops drawing new
+    statements to the claim, so the machine does not bring the same mistake back."""
+    from claimledger.store.models import ClaimMemberRow
+
+    ledger, built, config = small
+    w = built.claims["withdrawal"]
+    with ledger.session() as s:
+        for key in ("meridian0", "jbmm0"):
+            ledger.add_member(s, w, built.statements[key], b"\x00" * 16)
+    act(
+        ledger, config, {"action": "reject_link", "link": link_id(built, "withdrawal", "meridian0")}
+    )
+    act(ledger, config, {"action": "not_a_claim", "statement": built.statements["jbmm0"]})
+    with ledger.session() as s:
+        left = s.scalars(
+            select(ClaimMemberRow.statement_id).where(ClaimMemberRow.claim_id == w)
+        ).all()
+    assert left == []

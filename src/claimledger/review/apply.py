@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError, NotFound
@@ -47,7 +47,7 @@ from claimledger.review.overlay import (
 )
 from claimledger.review.store import load_state, record_event, setting
 from claimledger.store.ledger import Ledger
-from claimledger.store.models import ActorRow, ClaimRow, LinkRow, StatementRow
+from claimledger.store.models import ActorRow, ClaimMemberRow, ClaimRow, LinkRow, StatementRow
 from claimledger.verify.engine import Assessment
 from claimledger.verify.evidence import Evidence
 from claimledger.verify.policy import DEFAULT_POLICY, Policy
@@ -179,6 +179,8 @@ def _check(session: Any, action: Action, state: ReviewState) -> set[str]:
                 f"link {action.link}",
                 reason="the claim's own assertion; mark the statement not a claim instead",
             )
+        if isinstance(action, RejectLink) and link.statement_id is not None:
+            _drop_member(session, link.claim_id, link.statement_id)
         return {link.claim_id}
     if isinstance(action, MoveStatement):
         _claim(session, action.to_claim)
@@ -190,6 +192,7 @@ def _check(session: Any, action: Action, state: ReviewState) -> set[str]:
                 f"statement {action.statement}",
                 reason=f"not linked to claim {action.from_claim}",
             )
+        _drop_member(session, action.from_claim, action.statement)
         return {action.from_claim, action.to_claim}
     if isinstance(action, MergeClaims):
         _claim(session, action.claim)
@@ -223,6 +226,8 @@ def _check(session: Any, action: Action, state: ReviewState) -> set[str]:
                 select(LinkRow.claim_id).where(LinkRow.statement_id == action.statement)
             )
         )
+        for cid in claims:
+            _drop_member(session, cid, action.statement)
         return claims
     if isinstance(action, SetClaimant):
         if action.actor is not None:
@@ -252,6 +257,16 @@ def _check(session: Any, action: Action, state: ReviewState) -> set[str]:
             raise ConfigError(Code.E402, f"claim {action.claim}", reason="no override to clear")
         return {action.claim}
     raise ConfigError(Code.E402, "review action", reason=f"unknown action {action!r}")
+
+
+def _drop_member(session: Any, claim_id: str, statement_id: str) -> None:
+    """A statement taken from a claim by review is no longer a way into the claim: its
+    vector no longer draws new statements to it (the claim index is rebuilt without it)."""
+    session.execute(
+        delete(ClaimMemberRow).where(
+            ClaimMemberRow.claim_id == claim_id, ClaimMemberRow.statement_id == statement_id
+        )
+    )
 
 
 def _open_split(session: Any, action: SplitClaim, original: ClaimRow) -> None:
