@@ -6,10 +6,14 @@ Invented claims and fact-checkers only.
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimledger.errors import IngestError
 from claimledger.ingest.factchecks import FactCheck, detect_format, read_factchecks
@@ -215,3 +219,69 @@ def test_a_file_that_cannot_be_read_fails_as_a_whole(
     with pytest.raises(IngestError) as err:
         list(read_factchecks(path, fmt=fmt))
     assert err.value.code.name == code
+
+
+_ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+_REVIEW_KEYS = st.sampled_from(
+    [
+        "@type",
+        "@graph",
+        "claimReviewed",
+        "itemReviewed",
+        "author",
+        "datePublished",
+        "reviewRating",
+        "url",
+        "name",
+        "ratingValue",
+        "alternateName",
+        "claim",
+        "date",
+        "rating",
+    ]
+)
+_REVIEWISH = st.recursive(
+    st.none() | st.integers() | st.floats() | st.text(max_size=12) | st.just("ClaimReview"),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_REVIEW_KEYS, inner, max_size=6),
+    max_leaves=16,
+)
+
+
+def _contract(path: Path, fmt: str) -> None:
+    """Hostile input gives fact-checks or one-line E113 errors, never anything else."""
+    for found in read_factchecks(path, fmt=fmt):
+        if isinstance(found, IngestError):
+            assert found.code.name == "E113" and "\n" not in str(found), found
+            continue
+        assert isinstance(found, FactCheck) and found.text.strip()
+        for when in (found.claim_date, found.review_date):
+            assert when is None or when.tzinfo is not None
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(doc=_ANY_JSON | _REVIEWISH, fmt=st.sampled_from(["jsonl", "claimreview"]))
+def test_any_json_is_read_or_refused_row_by_row(doc: Any, fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.json"
+        text = (
+            json.dumps(doc)
+            if fmt == "claimreview"
+            else "\n".join(json.dumps(x) for x in (doc if isinstance(doc, list) else [doc]))
+        )
+        path.write_text(text, encoding="utf-8")
+        _contract(path, fmt)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(text=st.text(max_size=300), fmt=st.sampled_from(["jsonl", "csv", "claimreview"]))
+def test_any_text_is_read_or_refused_row_by_row(text: str, fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.txt"
+        path.write_text(text, encoding="utf-8", errors="replace")
+        _contract(path, fmt)

@@ -53,7 +53,8 @@ class FactCheckReport:
 
 
 def tracked_claim_id(text: str, claimant: str | None) -> str:
-    """The id ``track`` gives a claim: its text as given and its claimant's name."""
+    """The id ``track`` gives a claim: its text as given and its claimant's name (the same
+    formula as ``process.track_claim``: a fact-check of a claim tracked by hand joins it)."""
     return hash_id("tracked", text.strip(), claimant or "", prefix="c")
 
 
@@ -166,6 +167,7 @@ def _import_batch(
     from claimledger.link.embeddings import get_embedder
     from claimledger.link.linker import canonical_text, linking_entities
     from claimledger.pipeline.manual_evidence import manual_evidence_id, put_manual_evidence
+    from claimledger.pipeline.process import DIM
     from claimledger.verify.manual import ManualEvidence, rating_stance
 
     now = datetime.now(UTC)
@@ -245,7 +247,7 @@ def _import_batch(
             dtype=np.float32,
         )
         if new_ids
-        else np.zeros((0, 384), np.float32)
+        else np.zeros((0, DIM), np.float32)
     )
     keys: list[int] = []
     added: list[str] = []
