@@ -544,3 +544,33 @@ def test_a_statement_taken_from_a_claim_is_no_longer_a_way_into_it(small: Any) -
             select(ClaimMemberRow.statement_id).where(ClaimMemberRow.claim_id == w)
         ).all()
     assert left == []
+
+
+def test_cli_writes_are_audited_with_their_author(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from claimledger.cli import app
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    monkeypatch.setenv("CLAIMLEDGER_ANALYST", "carol")
+    assert runner.invoke(app, ["--db", db, "init"]).exit_code == 0
+    made = runner.invoke(app, ["--db", db, "review", "analyst", "add", "dora", "--role", "reader"])
+    assert made.exit_code == 0 and json.loads(made.output)["token"].startswith("cla_")
+    assert runner.invoke(app, ["--db", db, "recompute"]).exit_code == 0
+    assert runner.invoke(app, ["--db", db, "claims"]).exit_code == 0  # a read: not audited
+    # A review command acting as a reader is refused and writes nothing.
+    refused = runner.invoke(
+        app, ["--db", db, "review", "override", "cnone", "refuted", "-r", "x", "--as", "dora"]
+    )
+    assert refused.exit_code != 0
+    out = runner.invoke(app, ["--db", db, "review", "audit", "--format", "jsonl"])
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert [(r["author"], r["action"]) for r in rows] == [
+        ("carol", "cli init"),
+        (rows[1]["author"], "add_analyst"),
+        ("carol", "cli recompute"),
+    ]
+    assert rows[1]["author"].startswith("cli:") and rows[1]["target"] == "dora"

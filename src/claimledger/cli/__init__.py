@@ -13,6 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,7 +40,7 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure a component on a labelled data set.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-from claimledger.cli.review import review_app  # noqa: E402  (the review commands, docs/review.md)
+from claimledger.cli.review import audit_cli, review_app  # noqa: E402  (docs/review.md)
 
 app.add_typer(review_app, name="review")
 
@@ -104,6 +105,8 @@ def root(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     ctx.obj = State(db=db, config_file=config)
+    # A write command that succeeds is recorded with its author (docs/review.md).
+    ctx.call_on_close(partial(audit_cli, ctx))
 
 
 def _date(value: str | None, what: str) -> datetime | None:

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from claimledger.errors import AccessDenied, Code, ConfigError
+
+logger = logging.getLogger(__name__)
 
 review_app = typer.Typer(
     help="Review the ledger by hand: confirm, reject, correct, merge, override; analysts and audit.",
@@ -412,3 +416,35 @@ def analyst_set(
     print(json.dumps({"name": name, "token": token} if token else {"name": name}))
 
 
+# Commands of ``claimledger`` that write to the ledger (the review commands record themselves).
+WRITE_COMMANDS = frozenset({"init", "ingest", "watch", "track", "recompute", "batch"})
+
+
+def audit_cli(ctx: typer.Context) -> None:
+    """Record a write command that succeeded, with its author, in the audit log.
+
+    Registered by the root callback to run when the command's context closes; a command
+    that failed, or never opened the ledger, records nothing.
+    """
+    from claimledger.errors import StoreError
+    from claimledger.review.analysts import Analyst
+    from claimledger.review.store import record_write
+
+    name = ctx.invoked_subcommand
+    if sys.exc_info()[0] is not None or name not in WRITE_COMMANDS:
+        return
+    ledger = getattr(ctx.obj, "_ledger", None)
+    if ledger is None:
+        return
+    who = os.environ.get("CLAIMLEDGER_ANALYST") or f"cli:{getpass.getuser()}"
+    try:
+        record_write(
+            ledger,
+            analyst=Analyst(who, "admin"),
+            via="cli",
+            action=f"cli {name}",
+            target=None,
+            detail={"command": name},  # not its arguments: a --db URL may hold a password
+        )
+    except StoreError as exc:
+        logger.warning("audit row not written for %s: %s", name, exc)
