@@ -81,6 +81,12 @@ def test_a_reviewer_reviews_and_the_claim_changes(setup: Any) -> None:
     assert detail["status"] == "contested"
     assert detail["history"][-1]["policy_version"] == "analyst:reviewer-one"
     assert "Analyst review" in detail["explain"]
+    assert detail["review"]["override"]["author"] == "reviewer-one"
+    assert (detail["review"]["status"], detail["review"]["computed_status"]) == (
+        "contested",
+        "refuted",
+    )
+    assert [e["action"] for e in detail["review"]["events"]] == ["override_status"]
     events = client.get(f"/api/review/events?claim={w}", headers=bearer(tokens["reader"])).json()
     assert [e["action"] for e in events] == ["override_status"]
 

@@ -321,6 +321,11 @@ def api_router(config: Config) -> APIRouter:
         view["explain"] = explain_text(c, assessment, evidence, events) + review_lines(
             state.ledger, c.id
         )
+        from claimledger.review.views import review_summary
+
+        view["review"] = review_summary(
+            state.ledger, c.id, str(view["status"]), [str(r) for r in view["reasons"]]
+        )
         return view
 
     @router.get("/claims/{claim_id}/evidence", response_model=PageOut, tags=["claims"])

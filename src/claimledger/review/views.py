@@ -42,3 +42,29 @@ def review_lines(ledger: Ledger, claim_id: str) -> str:
         lines.append(f"  {e.at.isoformat()} {e.author} ({e.role}, {e.via}): {describe(e)}")
         lines.append(f"      why: {e.reason}")
     return "\n".join(lines)
+
+
+def review_summary(
+    ledger: Ledger, claim_id: str, status: str, reasons: list[str]
+) -> dict[str, Any]:
+    """The ``review`` key of the API's claim detail: the override (with the computed status
+    kept beside it), where the claim was merged into, and the review events filed under it."""
+    from claimledger.review.store import load_state
+
+    state = load_state(ledger)
+    override = state.overrides.get(claim_id)
+    computed = next((r[9:-1] for r in reasons if r.startswith("COMPUTED(")), status)
+    return {
+        "status": status,
+        "computed_status": computed,
+        "override": None
+        if override is None
+        else {
+            "status": override.status,
+            "author": override.author,
+            "at": override.at.isoformat(),
+            "reason": override.reason,
+        },
+        "merged_into": state.home(claim_id) if claim_id in state.merged else None,
+        "events": [event_json(e) for e in state.claim_events(claim_id)],
+    }
