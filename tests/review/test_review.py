@@ -574,3 +574,35 @@ def test_cli_writes_are_audited_with_their_author(
         ("carol", "cli recompute"),
     ]
     assert rows[1]["author"].startswith("cli:") and rows[1]["target"] == "dora"
+
+
+def test_an_override_of_a_tracked_claim_is_alerted(stores: Any) -> None:
+    """The webhook gets the analyst's status event as it gets the machine's."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got: list[dict[str, Any]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            got.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        config = make_config(webhook_url=f"http://127.0.0.1:{server.server_address[1]}/hook")
+        built = build_small(stores.new(), config)
+        ledger = Ledger.open(built.url)
+        w = built.claims["withdrawal"]  # tracked
+        act(ledger, config, {"action": "override_status", "claim": w, "status": "contested"})
+        ledger.close()
+    finally:
+        server.shutdown()
+    events = [e for body in got for e in body["events"]]
+    assert any(e.get("new") == "contested" for e in events), got

@@ -407,7 +407,11 @@ def review(
             )
     state.add(event)
     ids = sorted(touched | state.targets(touched))
-    recompute(ids, ledger=ledger, config=config)
+    fresh = recompute(ids, ledger=ledger, config=config)
+    if fresh:  # an override (or a correction) changes a tracked claim: alert as the machine does
+        from claimledger.pipeline.alerts import publish
+
+        publish(fresh, ledger=ledger, config=config)
     return event
 
 
