@@ -302,7 +302,9 @@ def test_review_one_claim_in_the_browser(browser: Any, site: dict[str, Any]) -> 
     timeline = decisions(browser)
     analyst = [text for cls, text in timeline if "by-analyst" in cls]
     assert len(analyst) >= 5 and any(override_to in t for t in analyst)
-    assert browser.find_elements("css selector", "svg.timeline")
+    # The timeline draws the analyst's status change apart from the machine's.
+    assert browser.find_elements("css selector", "svg.timeline g.rule.by-analyst")
+    assert browser.find_elements("css selector", "svg.timeline g.rule.by-machine")
     history = browser.find_elements("css selector", "ol.history li")
     assert override_to in history[-1].text and "analyst:alice" in history[-1].text
     browser.save_screenshot(str(SHOTS / "review-claim.png"))

@@ -259,7 +259,15 @@ def page_router() -> APIRouter:
             )
             for i in items
         ]
-        changes = [Change(when=e.at, status=e.new, label=", ".join(e.reasons)) for e in history]
+        changes = [
+            Change(
+                when=e.at,
+                status=e.new,
+                label=", ".join(e.reasons),
+                by="analyst" if e.policy_version.startswith("analyst:") else "machine",
+            )
+            for e in history
+        ]
         user, _ = user_of(request)
         watching = any(cid == c.id for cid, _ in state.ledger.watchlist(user))
         from claimledger.api.review_pages import review_context

@@ -34,11 +34,12 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One status change."""
+    """One status change (``by``: ``machine``, or ``analyst`` for an analyst's, docs/review.md)."""
 
     when: datetime
     status: str
     label: str
+    by: str = "machine"
 
 
 @dataclass(slots=True)
@@ -139,6 +140,7 @@ def build_timeline(reports: Sequence[Report], changes: Sequence[Change]) -> Time
             {
                 "x": x,
                 "status": c.status,
+                "by": c.by,
                 "label": c.status if labelled else "",
                 "anchor": anchor,
                 "title": f"{_utc(c.when):%Y-%m-%d %H:%M} → {c.status}: {c.label}",
