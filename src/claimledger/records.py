@@ -212,5 +212,6 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     failures: list[IngestFailure] = field(default_factory=list)
     not_analysed: list[tuple[str, str]] = field(default_factory=list)  # (article id, language)
+    revisions: list[tuple[str, int]] = field(default_factory=list)  # (article id, revision seq)
     statements: int = 0
     claims: int = 0

@@ -61,10 +61,12 @@ def _run(db: str, *args: str) -> str:
     return str(res.stdout)
 
 
-def _ingest(db: str, folder: Path, *stories: dict[str, str]) -> None:
+def _ingest(db: str, folder: Path, *stories: dict[str, str]) -> str:
     src = folder / f"stories{len(list(folder.glob('*.jsonl')))}.jsonl"
     src.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
-    _run(db, "ingest", str(src))
+    res = CliRunner().invoke(app, ["--db", db, "ingest", str(src)], env=ENV)
+    assert res.exit_code == 0, res.output
+    return str(res.output)
 
 
 def _articles(db: str) -> list[dict[str, Any]]:
@@ -90,12 +92,13 @@ def test_an_edited_story_is_a_revision_with_its_diff_and_correction(
     before = _strike_claim(_claims(ledger_url))
     assert all("removed_in" not in ev for ev in before["evidence"])
 
-    _ingest(ledger_url, tmp_path, EDITED)
+    said = _ingest(ledger_url, tmp_path, EDITED)
     arts = _articles(ledger_url)
     assert len(arts) == 2
     first_id = next(a["id"] for a in arts if a["text"] == FIRST["text"])
     edit_id = next(a["id"] for a in arts if a["text"] == EDITED["text"])
     assert next(a for a in arts if a["id"] == edit_id)["published"].startswith("2025-05-01T18:30")
+    assert f"note: {edit_id} is revision 2 of an article already stored" in said
 
     ledger = Ledger.open(ledger_url)
     try:

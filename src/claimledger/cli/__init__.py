@@ -178,6 +178,8 @@ def ingest(
         _error_line(f"{f.code} {f.item}: {f.reason}")
     for article_id, language in report.not_analysed:
         print(f"note: {article_id} not analysed: language {language}", file=sys.stderr)
+    for article_id, seq in report.revisions:
+        print(f"note: {article_id} is revision {seq} of an article already stored", file=sys.stderr)
     summary = _summary(report)
     emit([summary], fmt=fmt, columns=list(summary), title="ingest")
     if report.failures:

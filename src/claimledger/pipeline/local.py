@@ -85,6 +85,8 @@ def store_sources(
     for got in stored:
         if isinstance(got, Stored):
             (report.added if got.new else report.duplicates).append(got.article.id)
+            if got.revision is not None:
+                report.revisions.append((got.article.id, got.revision))
             if got.new and not analysed(got.article.language):
                 report.not_analysed.append((got.article.id, got.article.language or ""))
             if progress:
