@@ -61,6 +61,12 @@ def test_negation_numbers_and_years(nlp: Any) -> None:
     assert prop.years == frozenset({2014})
 
 
+def test_not_only_is_no_negation(nlp: Any) -> None:
+    added = _read(nlp, "The Kremlin has not only amassed 100,000 troops but sent more to Belarus")
+    assert not added.negated
+    assert _read(nlp, "Russia has not withdrawn its troops").negated
+
+
 def test_fragment_and_question(nlp: Any) -> None:
     assert not _read(nlp, "the head of Russian diplomacy Sergei Lavrov").finite
     assert _read(nlp, "But are NATO allies in agreement on the crisis?").question

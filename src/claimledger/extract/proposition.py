@@ -58,6 +58,14 @@ class Proposition:
     predicates: frozenset[str] = frozenset()
 
 
+def _not_only(token: Any) -> bool:
+    """ "not only ... but": an addition, not a negation ("has not only amassed troops but")."""
+    doc = token.doc
+    return bool(
+        token.lower_ == "not" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "only"
+    )
+
+
 def _finite(doc: Any) -> bool:
     for tok in doc:
         if tok.pos_ in ("VERB", "AUX") and (
@@ -236,7 +244,7 @@ def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> 
             or c.lower_ in _NEGATIONS
             or any(g.dep_ in ("det", "neg") and g.lower_ in _NEGATIONS for g in c.children)
             for c in root.children
-            if c.dep_ not in ("ccomp", "xcomp", "advcl", "conj")
+            if c.dep_ not in ("ccomp", "xcomp", "advcl", "conj") and not _not_only(c)
         )
         if subj is not None:
             subject = doc[subj.left_edge.i : subj.right_edge.i + 1].text

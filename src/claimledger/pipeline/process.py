@@ -1199,6 +1199,12 @@ def _match_statements(
             continue
         same: _Match | None = None
         evidence: list[_Match] = []
+        rules_off: Sequence[str] = config.claims.rules_off
+        if st.id in an.embedded:
+            # "Moscow's claim that it was withdrawing forces" names a claim Moscow made
+            # before, in the judge's words: its side must agree, its verb need not
+            # ("withdrawing" for "pulling back").
+            rules_off = (*rules_off, "SC_PREDICATE")
         for cand in accepted:
             cos = cand.pair.similarity
             kind: str = "same"
@@ -1212,7 +1218,7 @@ def _match_statements(
                     stmt_side=_statement_side(an, st, facts),
                     claim_side=claim_side,
                     thresholds=bars,
-                    rules_off=config.claims.rules_off,
+                    rules_off=rules_off,
                 )
                 if kind == "same" and cand.pair.score < config.link.threshold:
                     kind = "evidence"
