@@ -169,6 +169,26 @@ def test_an_edited_story_is_a_revision_with_its_diff_and_correction(
     _ingest(ledger_url, tmp_path, FIRST, EDITED)
     assert (_articles(ledger_url), _claims(ledger_url)) == snapshot
 
+    # A third revision keeps the note and adds a paragraph: the correction stays evidence,
+    # and the note is not recorded again.
+    third = {
+        **EDITED,
+        "published": "2025-05-02T08:00:00Z",
+        "text": EDITED["text"] + "\n\nThe crossing at the river reopened on Wednesday.",
+    }
+    _ingest(ledger_url, tmp_path, third)
+    kept = _strike_claim(_claims(ledger_url))
+    [corr3] = [ev for ev in kept["evidence"] if ev["statement"] == note["statement"]]
+    assert "removed_in" not in corr3
+    assert (kept["status"], kept["reasons"]) == (after["status"], after["reasons"])
+    ledger = Ledger.open(ledger_url)
+    try:
+        revs = article_detail(ledger, first_id)["revisions"]
+    finally:
+        ledger.close()
+    assert [r["seq"] for r in revs] == [1, 2, 3]
+    assert revs[2]["notes"] == [] and revs[2]["removed"] == []
+
 
 def test_syndicated_copies_keep_their_origin_across_revisions(
     ledger_url: str, tmp_path: Path

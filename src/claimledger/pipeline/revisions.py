@@ -64,6 +64,18 @@ def _statements(session: Session, article_ids: Sequence[str]) -> list[Statement]
     return _records(rows)
 
 
+def _prose(session: Session, article_id: str, *, rules_off: Sequence[str]) -> list[Statement]:
+    """The article's stored statements outside its notes.
+
+    A note and the sentences inside it are no prose of the article: the note is
+    evidence of its own (``apply_revision``), and a later revision that keeps or drops it
+    neither repeats nor removes a statement.
+    """
+    row = session.get(ArticleRow, article_id)
+    found = notes(row.text if row is not None else "", rules_off=rules_off)
+    return [st for st in _statements(session, [article_id]) if not in_notes(st.content, found)]
+
+
 def _chain(session: Session, rev: RevisionRow) -> list[str]:
     """Article ids of the revisions before ``rev``, first revision first."""
     earlier = session.scalars(
@@ -83,9 +95,10 @@ def revision_view(an: Any, *, ledger: Ledger, session: Session, config: Config) 
     rev = session.get(RevisionRow, an.article.id)
     if rev is None:
         return an
-    previous = _statements(session, [rev.previous_id])
-    d = diff(previous, an.statements)
-    found = notes(an.article.text, rules_off=config.claims.rules_off)
+    off = config.claims.rules_off
+    previous = _prose(session, rev.previous_id, rules_off=off)
+    found = notes(an.article.text, rules_off=off)
+    d = diff(previous, [st for st in an.statements if not in_notes(st.content, found)])
     unchanged = {new for _, new in d.unchanged}
     held = [st for st in an.statements if st.id in unchanged or in_notes(st.content, found)]
     if not held:
@@ -117,15 +130,20 @@ def apply_revision(an: Any, *, ledger: Ledger, session: Session, config: Config)
     rev = session.get(RevisionRow, art.id)
     if rev is None:
         return 0
-    previous = _statements(session, [rev.previous_id])
-    current = _statements(session, [art.id])
-    d = diff(previous, current)
+    off = config.claims.rules_off
+    previous = _prose(session, rev.previous_id, rules_off=off)
+    d = diff(previous, _prose(session, art.id, rules_off=off))
     touched: set[str] = set()
     removed_claims: set[str] = set()
     if d.removed:
         keys = {statement_key(st) for st in previous if st.id in set(d.removed)}
         chain = _chain(session, rev)
-        carriers = sorted(st.id for st in _statements(session, chain) if statement_key(st) in keys)
+        carriers = sorted(
+            st.id
+            for aid in chain
+            for st in _prose(session, aid, rules_off=off)
+            if statement_key(st) in keys
+        )
         rows = session.execute(
             select(LinkRow.id, LinkRow.claim_id, LinkRow.role).where(
                 LinkRow.statement_id.in_(carriers), LinkRow.removed_in.is_(None)
