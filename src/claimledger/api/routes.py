@@ -54,20 +54,39 @@ def _iso_only(value: object) -> object:
 
 
 When = Annotated[datetime | None, BeforeValidator(_iso_only)]
-# The ledger as it stood then: a date (the end of that UTC day) or a date-time (pipeline/asof.py).
+
+
+def _as_of_moment(value: object) -> object:
+    """A date is the end of that UTC day, a date-time is taken as given (pipeline/asof.py).
+
+    Read before validation, so that a value that is no date is a validation error like any
+    other malformed parameter, and the schema's date-time stands for what is accepted.
+    """
+    from claimledger.errors import ConfigError
+    from claimledger.pipeline.asof import as_of_moment
+
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise ValueError("expected a date like 2022-02-14 or 2022-02-14T18:00Z, not a blank")
+    try:
+        return as_of_moment(value[:40], item="as_of")
+    except ConfigError as exc:
+        raise ValueError(exc.reason) from exc
+
+
+# The ledger as it stood then: a date (the end of that UTC day) or a date-time.
 AsOf = Annotated[
-    str | None,
-    Query(
-        max_length=40,
+    datetime | None,
+    BeforeValidator(_as_of_moment),
+    Field(
         description="The ledger as it stood then: 2022-02-14 (end of that UTC day) or a date-time.",
     ),
 ]
 
 
-def _as_of(value: str | None) -> datetime | None:
-    from claimledger.pipeline.asof import as_of_moment
-
-    return as_of_moment(value, item="as_of")
+def _as_of(value: datetime | None) -> datetime | None:
+    return as_utc(value)
 
 
 class PageOut(BaseModel):
