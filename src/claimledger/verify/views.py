@@ -154,7 +154,9 @@ def explain_text(
             outlet += f" [{ev.outlet_actor_id}]"
         mark = "*" if ev.link_id in weighed else "-"
         extra = " retraction" if ev.retracts else ""
-        extra += {"suggested": " [suggestion]", "confirmed": " [analyst-confirmed]"}.get(ev.review, "")
+        extra += {"suggested": " [suggestion]", "confirmed": " [analyst-confirmed]"}.get(
+            ev.review, ""
+        )
         if ev.removed_at is not None:
             extra += f" removed in revision {ev.removed_in} on {ev.removed_at.date().isoformat()}"
             if decision is None:
