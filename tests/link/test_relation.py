@@ -118,3 +118,13 @@ def test_ST_RESTATES() -> None:
     assert restated_stance("refutes") == "refutes"
     assert restated_stance("questions") == "questions"
     assert restated_stance("discusses", rules_off=["ST_RESTATES"]) == "discusses"
+
+
+def test_an_outlet_sentence_that_names_a_report_relays_it() -> None:
+    from claimledger.link.relation import relays
+
+    relay = _prop({"spend"}, {"patrol", "spend", "hour", "village", "report", "shell"})
+    fact = _prop({"concentrate"}, {"concentrate", "soldier", "border"})
+    assert relays(relay)
+    assert not relays(fact)
+    assert relays(None)  # nothing read: not taken for the outlet's own assertion

@@ -191,8 +191,35 @@ def keeps_evidence(
     return True
 
 
+# Words of an outlet's sentence that relays someone else's word rather than stating a fact.
+RELAY_LEMMAS = frozenset(
+    {
+        "report",
+        "claim",
+        "allege",
+        "allegation",
+        "say",
+        "accord",
+        "assert",
+        "announce",
+        "announcement",
+        "statement",
+        "accuse",
+        "accusation",
+        "deny",
+        "denial",
+    }
+)
+
+
+def relays(prop: Proposition | None) -> bool:
+    """Whether an outlet's own sentence relays someone's word ("following reports that the
+    village had been shelled", "according to the ministry"): unknown counts as relaying."""
+    return prop is None or bool(prop.lemmas & RELAY_LEMMAS)
+
+
 def restated_stance(stance: Stance, *, rules_off: Collection[str] = ()) -> Stance:
-    """The stance of a statement that restates its claim (``relation`` said ``same``).
+    """The stance of a speaker's statement that restates its claim (``relation`` said ``same``).
 
     The stance model learned "discusses" from articles that report a claim without taking
     it up; a statement whose own content says what the claim says asserts it ("The Kremlin

@@ -1341,7 +1341,7 @@ def _link_reports(
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
     from claimledger.link.linker import keeps_context_link, keeps_weak_link, main_clause
-    from claimledger.link.relation import keeps_evidence, restated_stance
+    from claimledger.link.relation import keeps_evidence, relays, restated_stance
     from claimledger.stance.predict import predict_stance
 
     if not matched:
@@ -1365,7 +1365,12 @@ def _link_reports(
             if not m.evidence:
                 unrelated.append(st)
             continue
-        restates = not (m.evidence or m.weak or m.context or m.doubt)
+        # An outlet's sentence that names someone's report of the claim relays it ("a
+        # patrol visited Lerin following reports that it had been shelled") without
+        # asserting it (``relation.relays``).
+        restates = not (m.evidence or m.weak or m.context or m.doubt) and (
+            st.attributed or not relays(an.propositions.get(st.id))
+        )
         # Membership below still reads the model's own stance: a restatement the model
         # read as mere discussion is a report on the claim, not one of its ways in.
         modelled = stance
