@@ -234,3 +234,41 @@ def test_grouping_does_not_depend_on_order(ledger, stores) -> None:  # type: ign
     groups2 = {frozenset(a for a in p2 if p2[a] == o) for o in p2.values()}
     assert groups1 == groups2
     other.close()
+
+
+def test_concurrent_revisions_of_one_article_take_turns(ledger, ledger_url) -> None:  # type: ignore[no-untyped-def]
+    """Writers storing different edits of one article at once: each gets its own place."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from claimledger.store.ledger import Ledger
+    from claimledger.store.models import RevisionRow
+
+    url = "https://news.example/ferry"
+    first = make_article(
+        "The port said the ferry would sail at noon.",
+        item="f",
+        url=url,
+        published=datetime(2022, 3, 1, tzinfo=UTC),
+    )
+    _store(ledger, [first])
+    edits = [
+        make_article(
+            f"The port said the ferry would sail at {hour} o'clock.",
+            item=f"e{hour}",
+            url=url,
+            published=datetime(2022, 3, 1, hour, tzinfo=UTC),
+        )
+        for hour in (2, 3, 4, 5)
+    ]
+    writers = [Ledger.open(ledger_url) for _ in edits]
+    try:
+        with ThreadPoolExecutor(len(edits)) as pool:
+            got = list(pool.map(_store, writers, [[e] for e in edits]))
+    finally:
+        for w in writers:
+            w.close()
+    assert all(s.new for [s] in got)
+    with ledger.session() as s:
+        seqs = sorted(r.seq for r in s.query(RevisionRow).all())
+    assert seqs == [2, 3, 4, 5]
+    assert ledger.count("articles") == 5 and ledger.count("origins") == 1
