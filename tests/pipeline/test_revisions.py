@@ -161,6 +161,8 @@ def test_an_edited_story_is_a_revision_with_its_diff_and_correction(
     assert "Revisions" in flat and f'href="/articles/{first_id}"' in flat
     assert "removed statements" in flat and "all of its units had left" in flat
     assert "Correction withdrawing the earlier text (REV_CORRECTION)" in flat
+    first_page = " ".join(web.get(f"/articles/{first_id}").text.split())
+    assert f'(removed by <a href="/articles/{edit_id}">a later revision</a>)' in first_page
     claim_page = " ".join(web.get(f"/claims/{after['id']}").text.split())
     assert "(removed by a later revision on" in claim_page
 

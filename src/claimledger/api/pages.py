@@ -315,6 +315,8 @@ def page_router() -> APIRouter:
                 row["stances"].append(lk.stance)
             if lk.statement_id:
                 row["statements"].append(lk.statement_id)
+            if lk.removed_in:  # a later revision took the statement out
+                row["removed_in"] = lk.removed_in
         return render(
             request,
             "article.html",
