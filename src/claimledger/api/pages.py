@@ -331,6 +331,8 @@ def page_router() -> APIRouter:
             },
         )
 
+    from claimledger.api.review_pages import actor_review_context
+
     @router.get("/actors", response_class=HTMLResponse)
     def actors_page(request: Request, state: State) -> Response:
         cfg = state.config.api
@@ -346,6 +348,7 @@ def page_router() -> APIRouter:
                 "next_url": nxt,
                 "prev_url": prev,
                 "total": state.ledger.count("actors"),
+                "review": actor_review_context(request, state),
             },
         )
 
@@ -375,7 +378,14 @@ def page_router() -> APIRouter:
         return render(
             request,
             "actor.html",
-            {"actor": actor, "rows": rows, "fared": fared, "next_url": nxt, "prev_url": prev},
+            {
+                "actor": actor,
+                "rows": rows,
+                "fared": fared,
+                "next_url": nxt,
+                "prev_url": prev,
+                "review": actor_review_context(request, state),
+            },
         )
 
     @router.get("/watchlist", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ that fails the CSRF check, or comes without an analyst allowed to review, writes
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -44,7 +45,16 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "add_evidence": ("claim", "source", "date", "stance", "url", "note"),
     "override_status": ("claim", "status"),
     "clear_override": ("claim",),
+    "split_claim": ("claim", "statements", "text"),
+    "set_parties": ("claim", "parties"),
+    "add_actor": ("actor", "name", "type", "aliases"),
+    "add_affiliation": ("actor", "parent", "role", "start", "end"),
 }
+# The actions taken on the actor pages (``/review/actors``); the rest on a claim page.
+ACTOR_ACTIONS = frozenset({"add_actor", "add_affiliation"})
+# Fields that hold a list: every value posted under the name (checkboxes), each split on
+# the separators (ids never hold a comma or a space; names may, so aliases split on ";").
+LIST_FIELDS: dict[str, str] = {"statements": r"[,\s]+", "parties": r"[,\s]+", "aliases": r"[;\n]+"}
 
 
 def dashboard_analyst(request: Request, state: AppState) -> Analyst | None:
@@ -96,24 +106,59 @@ def review_context(request: Request, state: AppState, claim_id: str) -> dict[str
         "may_review": analyst is not None and may(analyst, "reviewer"),
         "override": override,
         "merged_into": review.state.home(claim_id) if claim_id in review.state.merged else None,
+        "parties": sorted(review.state.parties[claim_id])
+        if claim_id in review.state.parties
+        else None,
         "decisions": rows,
         "stances": STANCES,
         "statuses": STATUSES,
     }
 
 
-def _form_action(form: dict[str, str]) -> dict[str, Any]:
+def _form_action(
+    form: dict[str, str], lists: dict[str, list[str]], *, actors: bool = False
+) -> dict[str, Any]:
+    """The action a form posts, as plain values for ``parse_action`` (``actors``: the
+    actor pages' route, which takes only actor actions; a claim page's takes the others)."""
     name = form.get("action", "")
-    if name not in FORM_FIELDS:
+    if name not in FORM_FIELDS or (name in ACTOR_ACTIONS) != actors:
         from claimledger.errors import ConfigError
 
         raise ConfigError(Code.E402, "form action", reason=f"unknown review action {name!r}")
     data: dict[str, Any] = {"action": name}
     for key in FORM_FIELDS[name]:
+        if key in LIST_FIELDS:  # always a list: none checked is an empty list, not a gap
+            parts = (re.split(LIST_FIELDS[key], v) for v in lists.get(key, []))
+            data[key] = [p.strip() for ps in parts for p in ps if p.strip()]
+            continue
         value = (form.get(key) or "").strip()
         if value:
             data[key] = value
     return data
+
+
+async def _posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A posted form's single values, and every value of its list fields."""
+    raw = await request.form()
+    form = {k: str(v)[:5000] for k, v in raw.items() if isinstance(v, str)}
+    lists = {
+        k: [str(v)[:5000] for v in raw.getlist(k) if isinstance(v, str)][:500] for k in LIST_FIELDS
+    }
+    return form, lists
+
+
+def actor_review_context(request: Request, state: AppState) -> dict[str, Any]:
+    """What the actor pages' review forms need: who may act, the actor types."""
+    from typing import get_args
+
+    from claimledger.records import ActorType
+
+    analyst = dashboard_analyst(request, state)
+    return {
+        "analyst": analyst,
+        "may_review": analyst is not None and may(analyst, "reviewer"),
+        "types": get_args(ActorType),
+    }
 
 
 def review_page_router() -> APIRouter:
@@ -139,10 +184,9 @@ def review_page_router() -> APIRouter:
         from claimledger.review.actions import parse_action
         from claimledger.review.apply import review
 
-        raw = await request.form()
-        form = {k: str(v)[:5000] for k, v in raw.items() if isinstance(v, str)}
+        form, lists = await _posted(request)
         analyst = checked(request, state, form.get("csrf", ""), "reviewer")
-        action = parse_action(_form_action(form))
+        action = parse_action(_form_action(form, lists))
 
         def run() -> None:
             with state.write_lock:
@@ -160,6 +204,33 @@ def review_page_router() -> APIRouter:
         back = form.get("back", "")
         target = "/review/queue" if back == "queue" else f"/claims/{claim_id}#review"
         return RedirectResponse(target, status_code=303)
+
+    @router.post("/review/actors")
+    async def review_actor_form(request: Request, state: State) -> Response:
+        """Add an actor (actors list) or an affiliation (actor page); back to the actor."""
+        from fastapi.concurrency import run_in_threadpool
+
+        from claimledger.review.actions import parse_action
+        from claimledger.review.apply import review
+
+        form, lists = await _posted(request)
+        analyst = checked(request, state, form.get("csrf", ""), "reviewer")
+        data = _form_action(form, lists, actors=True)
+        action = parse_action(data)  # an actor action: ``data["actor"]`` is a valid actor id
+
+        def run() -> None:
+            with state.write_lock:
+                review(
+                    action,
+                    ledger=state.ledger,
+                    config=state.config,
+                    analyst=analyst,
+                    reason=form.get("reason", ""),
+                    via="dashboard",
+                )
+
+        await run_in_threadpool(run)
+        return RedirectResponse(f"/actors/{data['actor']}#review", status_code=303)
 
     @router.get("/review/queue", response_class=HTMLResponse)
     def queue_page(request: Request, state: State) -> Response:
@@ -234,4 +305,10 @@ def analyst_login(request: Request, state: AppState, token: str) -> Response | N
     return response
 
 
-__all__ = ["TOKEN_AUTHOR", "analyst_login", "review_context", "review_page_router"]
+__all__ = [
+    "TOKEN_AUTHOR",
+    "actor_review_context",
+    "analyst_login",
+    "review_context",
+    "review_page_router",
+]
