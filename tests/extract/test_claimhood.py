@@ -51,6 +51,16 @@ def test_NC_BACKGROUND(nlp: Any) -> None:
     assert (
         _rule(nlp, "Russia opened the bridge in 2018", attributed=True, published=published) is None
     )
+    # A decade names its years.
+    text = "When the USSR deployed missiles to Cuba in the 1960s, the world held its breath."
+    assert _rule(nlp, text, published=published) == "NC_BACKGROUND"
+
+
+def test_NC_LINK_BOX(nlp: Any) -> None:
+    assert _rule(nlp, "US WILL STAY IN NATO IF ALLIES PAY MORE", attributed=True) == "NC_LINK_BOX"
+    # An acronym or a shouted word in a sentence is no teaser.
+    assert _rule(nlp, "NATO SAID the troops WILL stay in place.") is None
+    assert _rule(nlp, "NATO WILL STAY") is None  # too short to tell
 
 
 @pytest.mark.parametrize("rule", sorted(RULE_IDS))
@@ -63,6 +73,7 @@ def test_every_rule_can_be_switched_off(nlp: Any, rule: str) -> None:
             "For centuries, armies have fought over these plains.",
             {"published": date(2022, 2, 3)},
         ),
+        "NC_LINK_BOX": ("US WILL STAY IN NATO IF ALLIES PAY MORE", {}),
     }
     text, kw = samples[rule]
     assert _rule(nlp, text, **kw) == rule

@@ -38,7 +38,10 @@ RULES: tuple[Rule, ...] = (
     Rule("NC_REQUEST_COMMENT", "an outlet asking someone for comment is not news"),
     Rule("NC_CAPTION", "photo captions and picture credits"),
     Rule("NC_BACKGROUND", "an outlet's own sentence about years before the story is history"),
+    Rule("NC_LINK_BOX", "a body line in capitals is a teaser for another page, not a sentence"),
 )
+# Words a line must have to be read as a capitals teaser ("US WILL STAY IN NATO IF ...").
+LINK_BOX_WORDS = 4
 # How far before an article an outlet's own sentence must be dated to be background.
 BACKGROUND_DAYS = 365
 RULE_IDS = frozenset(r.id for r in RULES)
@@ -131,6 +134,12 @@ def assess(
     ]
 
 
+def in_capitals(text: str) -> bool:
+    """Whether ``text`` is a line in capitals of at least ``LINK_BOX_WORDS`` words."""
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return len(words) >= LINK_BOX_WORDS and not any(c.islower() for c in text)
+
+
 def not_a_claim(
     prop: Proposition,
     matched: Collection[str],
@@ -154,6 +163,8 @@ def not_a_claim(
     fired: list[str] = [r.id for r in RULES if r.id in matched and r.id != "NC_BACKGROUND"]
     if not prop.finite:
         fired.append("NC_FRAGMENT")
+    if in_capitals(prop.text):
+        fired.append("NC_LINK_BOX")
     old_date = (
         refers_to is not None
         and published is not None

@@ -12,6 +12,7 @@ per-article stage; what the later stages need of it travels in a ``Proposition``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ _NEGATIONS = frozenset({"not", "n't", "no", "never", "neither", "nor", "nobody",
 # Words before a number that make it a year: "in 2014", "since 1991", "of 1915".
 _YEAR_LEAD = frozenset({"in", "since", "of", "from", "until", "till", "by", "before", "after"})
 _FINITE = frozenset({"Fin"})
+# A decade names its first year: "in the 1960s", "1990s-era".
+_DECADE = re.compile(r"^1[0-9]{2}0s$|^20[0-9]0s$")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 # A first-person or plural subject replaced by a speaker's name takes a singular verb.
 _AGREE = {
@@ -327,7 +330,7 @@ def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> 
         and 1000 <= int(t.text) <= 2100
         and t.i > 0
         and doc[t.i - 1].lower_ in _YEAR_LEAD
-    )
+    ) | frozenset(int(t.text[:4]) for t in doc if _DECADE.match(t.text))
     predicates = frozenset(
         {t.lemma_.lower() for t in doc if t.pos_ == "VERB" and t.is_alpha}
         | ({predicate} if predicate and root is not None and root.pos_ != "AUX" else set())

@@ -625,6 +625,10 @@ def analyse_articles(
                     an.resolution[st.id] = when
         if art.id in title_of:
             an.headline = _headline_statements(an, title_of[art.id])
+            # A headline in capitals is the article's headline, not a teaser for another.
+            for sid in an.headline:
+                if an.not_claim.get(sid) == "NC_LINK_BOX":
+                    del an.not_claim[sid]
         out.append(an)
     return out
 
