@@ -7,7 +7,7 @@ signs in with its own token and reviews the claim the review queue puts first: r
 wrong link, confirms the suggestion that settles it, changes a stance, merges a duplicate
 claim into it and overrides its status with a reason. The status and the timeline change
 at each step, and all of it survives ``claimledger recompute`` and ``claimledger ingest``
-of the rest of the sample articles.
+of the rest of the sample articles. Last, it sets the claim's parties with the panel's form.
 """
 
 from __future__ import annotations
@@ -345,6 +345,19 @@ def test_review_one_claim_in_the_browser(browser: Any, site: dict[str, Any]) -> 
     assert "computed: " in browser.find_element("css selector", "p.override").text
     browser.get(f"{base}/claims/{duplicate}")
     assert f"Merged into {claim_id}" in browser.find_element("css selector", "section.review").text
+    # 6. Set the claim's parties with the panel's form: kept, shown, filed under the claim.
+    browser.get(claim_url)
+    submit(
+        browser,
+        browser.find_element("css selector", "form.review-form.parties"),
+        "the claim is about Varnia's own troops",
+        parties="varnia",
+    )
+    field = browser.find_element("css selector", "form.review-form.parties input[name=parties]")
+    assert field.get_attribute("value") == "varnia"
+    assert any(
+        "set_parties" in t and "varnia" in t for c, t in decisions(browser) if "analyst" in c
+    )
     browser.get(f"{base}/review/audit")
     authors = {a.text for a in browser.find_elements("css selector", "tr.audit-row td.author")}
     assert "alice" in authors
