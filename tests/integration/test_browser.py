@@ -18,16 +18,15 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from browsing import SHOTS, Server, replaced
 
-from tests_stores import Stores, free_port  # type: ignore[import-not-found]
+from tests_stores import Stores  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
@@ -35,82 +34,9 @@ from api_factories import HOSTILE_TITLE, LONG_TOKEN, SAMPLE, Built, build_small,
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 # Sample articles around the withdrawal claim (its assertion, wire copies, monitors' and
 # satellite reports) and the drone claim: enough for settled statuses and a timeline.
 SAMPLE_KEYS = 14
-
-
-class Server:
-    """uvicorn serving ``create_app`` in a thread on a free loopback port."""
-
-    def __init__(self, db_url: str, config: Any) -> None:
-        import uvicorn
-
-        from claimledger.api.app import create_app
-
-        self.port = free_port()
-        app = create_app(db_url=db_url, config=config, dev=True)
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host="127.0.0.1",
-                port=self.port,
-                log_level="warning",
-                access_log=False,
-                lifespan="on",
-            )
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.05)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    for exe in (CHROMIUM, CHROMEDRIVER):
-        if not Path(exe).exists():
-            pytest.fail(
-                f"{exe} missing: install Debian's chromium and chromium-driver (make system-deps)"
-            )
-    profile = Path(tempfile.mkdtemp(prefix="claimledger-chromium-"))
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        f"--user-data-dir={profile}",
-    ):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def shot(driver: Any, name: str) -> None:
@@ -163,7 +89,7 @@ def hostile(stores: Stores) -> Iterator[tuple[Server, Built]]:
     """The hostile ledger served from the store under test."""
     config = make_config(page_size=50)
     built = build_small(stores.new(), config)
-    server = Server(built.url, config)
+    server = Server(built.url, config, dev=True)
     yield server, built
     server.stop()
 
@@ -224,7 +150,7 @@ def sample() -> Iterator[Server]:
     report = ingest([str(subset), str(SAMPLE / "corpus" / "html")], ledger=ledger, config=config)
     assert report.claims > 0, report
     ledger.close()
-    server = Server(url, config)
+    server = Server(url, config, dev=True)
     yield server
     server.stop()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -241,27 +167,6 @@ def wait_for(browser: Any, fragment: str) -> None:
             and b.execute_script("return document.readyState") == "complete"
         )
     )
-
-
-def _replaced(element: Any) -> Any:
-    """A wait condition: ``element``'s page has been replaced by another.
-
-    Selenium's ``staleness_of`` expects a stale-element error; Chromium, asked about a node
-    while its page is being replaced, may answer "Node with given id does not belong to the
-    document" instead (seen on a loaded machine). Both mean the old page is gone.
-    """
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-
-    def check(_driver: Any) -> bool:
-        try:
-            element.is_enabled()
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as exc:
-            return "does not belong to the document" in str(exc)
-        return False
-
-    return check
 
 
 def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
@@ -355,7 +260,7 @@ def test_walk_through_the_sample_ledger(browser: Any, sample: Server) -> None:
     # The POST redirects back to the claim page: wait until that new page has replaced this one.
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 20).until(_replaced(button))
+    WebDriverWait(browser, 20).until(replaced(button))
     wait_for(browser, "/claims/")
     browser.get(base + "/watchlist")
     assert browser.find_elements("css selector", "section.watched.changed")

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 
 # The browser fixture, the server and the small ledger's builder of the walk-through tests.
-from test_browser import (  # noqa: F401
+from browsing import Server
+from test_browser import (
     Built,
-    Server,
-    browser,
     build_small,
     make_config,
     no_script_ran,
@@ -33,12 +32,12 @@ pytestmark = pytest.mark.integration
 def small_server(stores: Stores) -> Iterator[tuple[Server, Built]]:
     config = make_config(page_size=50)
     built = build_small(stores.new(), config)
-    server = Server(built.url, config)
+    server = Server(built.url, config, dev=True)
     yield server, built
     server.stop()
 
 
-def test_ledger_and_claim_as_of_a_date(browser: Any, small_server: tuple[Server, Built]) -> None:  # noqa: F811
+def test_ledger_and_claim_as_of_a_date(browser: Any, small_server: tuple[Server, Built]) -> None:
     server, built = small_server
     browser.get(server.base + "/")
     listed = {

@@ -16,8 +16,6 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,46 +25,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
 from api_factories import SAMPLE  # noqa: E402
-
-from tests_stores import free_port  # type: ignore[import-not-found]  # noqa: E402
+from browsing import SHOTS, Server, replaced  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 FIRST = 14  # articles in the ledger before the review; the rest come after it
 SERVER_TOKEN = "browser-review-server-token-0123456789"
-
-
-class Server:
-    """uvicorn serving ``create_app`` in a thread on a free loopback port."""
-
-    def __init__(self, db_url: str, config: Any) -> None:
-        import uvicorn
-
-        from claimledger.api.app import create_app
-
-        self.port = free_port()
-        app = create_app(db_url=db_url, config=config, token=SERVER_TOKEN)
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
-            )
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.05)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
 
 
 def cli(*args: str) -> str:
@@ -96,7 +60,7 @@ def site() -> Iterator[dict[str, Any]]:
     base = ["--db", url, "--config", str(conf)]
     cli(*base, "ingest", str(tmp / "first.jsonl"))
     made = json.loads(cli(*base, "review", "analyst", "add", "alice", "--role", "reviewer"))
-    server = Server(url, load_config(user_file=conf))
+    server = Server(url, load_config(user_file=conf), token=SERVER_TOKEN)
     yield {
         "server": server,
         "token": made["token"],
@@ -106,57 +70,6 @@ def site() -> Iterator[dict[str, Any]]:
     }
     server.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    for exe in (CHROMIUM, CHROMEDRIVER):
-        if not Path(exe).exists():
-            pytest.fail(
-                f"{exe} missing: install Debian's chromium and chromium-driver (make system-deps)"
-            )
-    profile = Path(tempfile.mkdtemp(prefix="claimledger-chromium-"))
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        f"--user-data-dir={profile}",
-    ):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def _replaced(element: Any) -> Any:
-    """A wait condition: ``element``'s page has been replaced by another (as in test_browser)."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-
-    def check(_driver: Any) -> bool:
-        try:
-            element.is_enabled()
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as exc:
-            return "does not belong to the document" in str(exc)
-        return False
-
-    return check
 
 
 def submit(browser: Any, form: Any, reason: str, **fields: str) -> None:
@@ -173,7 +86,7 @@ def submit(browser: Any, form: Any, reason: str, **fields: str) -> None:
     form.find_element("name", "reason").send_keys(reason)
     button = form.find_element("css selector", "button")
     button.click()
-    WebDriverWait(browser, 30).until(_replaced(button))
+    WebDriverWait(browser, 30).until(replaced(button))
     WebDriverWait(browser, 30).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )
