@@ -8,42 +8,20 @@ input is one coded error naming the field, and writes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from review_factories import Built, build_small, make_config
+from review_factories import Built
 from sqlalchemy import func, select
-from test_review_pages import TOKEN, csrf_of, events, sign_in
+from test_review_pages import csrf_of, events, sign_in
 
 from claimledger.records import Affiliation
-from claimledger.review.analysts import add_analyst
 from claimledger.review.store import audit_rows, load_state
 from claimledger.store.ledger import Ledger
 from claimledger.store.models import ClaimRow
 
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture
-def site(stores: Any) -> Iterator[tuple[Any, Built, dict[str, str]]]:
-    from claimledger.api.app import create_app
-
-    config = make_config()
-    built = build_small(stores.new(), config)
-    ledger = Ledger.open(built.url)
-    tokens = {
-        r: add_analyst(ledger, f"{r}-one", r, created_by="test")[1] for r in ("reader", "reviewer")
-    }
-    ledger.close()
-    app = create_app(db_url=built.url, config=config, token=TOKEN)
-
-    def browser() -> TestClient:
-        return TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-
-    yield browser, built, tokens
 
 
 def opened(built: Built) -> Ledger:
