@@ -606,3 +606,49 @@ def test_an_override_of_a_tracked_claim_is_alerted(stores: Any) -> None:
         server.shutdown()
     events = [e for body in got for e in body["events"]]
     assert any(e.get("new") == "contested" for e in events), got
+
+
+@pytest.mark.slow
+def test_a_later_statement_of_a_split_claim_links_to_it(small: Any, tmp_path: Path) -> None:
+    """The claim a split opens stands in the claim index with its own vector and the
+    statements split off: a later report of it (real pipeline) joins it, not the claim it
+    was split from."""
+    from claimledger.pipeline.local import ingest
+    from claimledger.review.overlay import split_claim_id
+
+    ledger, built, config = small
+    w = built.claims["withdrawal"]
+    split = act(
+        ledger,
+        config,
+        {
+            "action": "split_claim",
+            "claim": w,
+            "statements": [built.statements["jbmm1"]],
+            "text": "Vehicles remained at the Drovny field camp.",
+        },
+    )
+    new_id = split_claim_id(split.action)  # type: ignore[arg-type]
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        json.dumps(
+            {
+                "url": "https://www.lakesidegazette.example/2025/03/09/drovny-camp",
+                "title": "Vehicles still at Drovny camp",
+                "text": "A Joint Border Monitoring Mission patrol reported on Sunday that the"
+                " vehicles remained at the Drovny field camp.",
+                "published": "2025-03-09T10:00:00+00:00",
+                "outlet": "Lakeside Gazette",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = ingest([str(later)], ledger=ledger, config=config)
+    assert report.added and not report.failures
+    with ledger.session() as s:
+        linked = set(
+            s.scalars(select(LinkRow.claim_id).where(LinkRow.article_id == report.added[0]))
+        )
+    assert new_id in linked, linked
+    assert w not in linked

@@ -270,7 +270,16 @@ def _drop_member(session: Any, claim_id: str, statement_id: str) -> None:
 
 
 def _open_split(session: Any, action: SplitClaim, original: ClaimRow) -> None:
-    """Store the claim a split opens (not in the claim index: it is linked to by hand)."""
+    """Store the claim a split opens, with a vector of its text and the statements split off
+    as its ways in: later statements of it link to it, not to the claim it was split from.
+
+    Writers catch up with the claim index from the store (``claims_since``), so the new
+    key reaches every index without a rebuild.
+    """
+    import numpy as np
+
+    from claimledger.link.embeddings import get_embedder
+    from claimledger.link.linker import canonical_text, linking_entities
     from claimledger.store.models import ArticleRow
 
     new_id = split_claim_id(action)
@@ -284,22 +293,34 @@ def _open_split(session: Any, action: SplitClaim, original: ClaimRow) -> None:
         .limit(1)
     )
     key = int(session.scalar(select(ClaimRow.key).order_by(ClaimRow.key.desc()).limit(1)) or 0) + 1
+    text = " ".join(action.text.split())
+    vector = get_embedder().encode([canonical_text(text)])[0].astype(np.float32)
     session.add(
         ClaimRow(
             id=new_id,
             key=key,
-            text=" ".join(action.text.split()),
+            text=text,
             claimant_name=original.claimant_name,
             claimant_actor_id=original.claimant_actor_id,
             first_seen=first or original.first_seen,
             tracked=False,
             first_statement_id=sorted(action.statements)[0],
-            entities=[],
-            vector=None,
+            entities=sorted(linking_entities(text)),
+            vector=vector.tobytes(),
             status="unverified",
             reasons=[],
             dirty=True,
         )
+    )
+    # The statements split off stop drawing new statements to the original claim and draw
+    # them to the new one (their member rows keep their index keys).
+    session.execute(
+        update(ClaimMemberRow)
+        .where(
+            ClaimMemberRow.claim_id == original.id,
+            ClaimMemberRow.statement_id.in_(sorted(action.statements)),
+        )
+        .values(claim_id=new_id)
     )
     session.flush()
 
