@@ -12,8 +12,9 @@ from pathlib import Path
 
 
 def views_work(url: str) -> None:
-    """``claims``, ``articles``, ``explain`` of every claim and ``export`` on the CLI; the
-    API's claims and articles; the dashboard's home, claim and article pages."""
+    """``claims``, ``articles``, ``explain`` of every claim, ``export`` and the review's
+    log, audit and queue on the CLI; the API's claims and articles; the dashboard's home,
+    claim and article pages."""
     from fastapi.testclient import TestClient
     from typer.testing import CliRunner
 
@@ -36,6 +37,8 @@ def views_work(url: str) -> None:
         if claim["id"] not in cli("explain", claim["id"]):
             raise AssertionError(f"explain {claim['id']}")
     cli("export", "--format", "claimreview")
+    for review in (("log",), ("audit",), ("queue",)):  # the review's own views
+        cli("review", *review)
     config = load_config(environ={}, user_file=Path("/nonexistent"))
     with TestClient(create_app(db_url=url, config=config), raise_server_exceptions=True) as web:
         paths = ["/api/claims", "/api/articles", "/"]

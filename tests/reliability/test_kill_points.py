@@ -20,7 +20,10 @@ and a re-run completes to the ledger of an uninterrupted run.
 The suite runs a chained subset on each store: one store killed at four points in
 turn, each run resuming the last, then completed. ``CLAIMLEDGER_KILL_CAMPAIGN=full``
 (``make fuzz``) runs every planned point on its own fresh store, each resumed and
-compared with the uninterrupted run.
+compared with the uninterrupted run. The review phase (``kill_review.py``) then kills
+review commands on the ingested ledger in the same way: one point per store in the
+suite, every planned review point in the full campaign
+(``CLAIMLEDGER_KILL_CAMPAIGN=review`` runs the review points alone).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import kill_review
 from kill_corpus import write_corpus
 from rel_helpers import ROOT, cli_env, freeze_source
 
@@ -85,7 +89,9 @@ CHAINS: dict[str, list[str]] = {
         "status_events:1:commit",
     ],
 }
-FULL = os.environ.get("CLAIMLEDGER_KILL_CAMPAIGN", "") == "full"
+CAMPAIGN = os.environ.get("CLAIMLEDGER_KILL_CAMPAIGN", "")
+FULL = CAMPAIGN == "full"
+REVIEW_ONLY = CAMPAIGN == "review"
 RESULTS = ROOT / "benchmarks" / "results" / "kill_points.json"
 
 
@@ -282,7 +288,9 @@ def test_kill_points_resume_to_the_uninterrupted_ledger(
     views_work(clean_url, code)
 
     survived: list[dict[str, Any]] = []
-    if FULL:
+    if REVIEW_ONLY:
+        pass
+    elif FULL:
         for phase, point in PLAN:
             url = stores.new()
             t0 = time.monotonic()
@@ -316,11 +324,104 @@ def test_kill_points_resume_to_the_uninterrupted_ledger(
         # One more run changes nothing.
         _completed(_run(url, corpus, code))
         assert snapshot(url) == clean
+    t_review = time.monotonic()
+    survived += _review_phase(
+        store, stores, corpus, code, (clean_url, clean), None if FULL or REVIEW_ONLY else url
+    )
+    review_seconds = round(time.monotonic() - t_review, 1)
     elapsed = round(time.monotonic() - started, 1)
     if os.environ.get("CLAIMLEDGER_KILL_RECORD"):
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        results[f"{store}:{'full' if FULL else 'suite'}"] = {
+        results[f"{store}:{CAMPAIGN or 'suite'}"] = {
             "points": survived,
             "seconds": elapsed,
+            "review_seconds": review_seconds,
         }
         RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+
+
+# -- the review phase -------------------------------------------------------------------------
+
+
+def _reviewed(url: str) -> dict[str, list[Any]]:
+    return kill_review.snapshot(url, snapshot(url), _value)
+
+
+def _review_phase(
+    store: str,
+    stores: Stores,
+    corpus: Path,
+    code: str,
+    ingested: tuple[str, dict[str, list[tuple[Any, ...]]]],
+    suite_url: str | None,
+) -> list[dict[str, Any]]:
+    """Review commands killed at planned points, each resumed by giving it again."""
+    clean_url, clean = ingested
+    cmds = kill_review.commands(clean_url)
+    for args in cmds:
+        kill_review.completed(kill_review.run(clean_url, args, code))
+    once = _reviewed(clean_url)
+    assert [e[5] for e in once["review_events"]] == ["reject_link", "override_status"]
+    assert once["claims"] != clean["claims"]  # the review changed statuses
+    views_work(clean_url, code)
+    # The references of a kill after the commit: that command given twice in a row.
+    twice: dict[int, dict[str, list[Any]]] = {}
+    kill_review.completed(kill_review.run(clean_url, cmds[-1], code))
+    twice[len(cmds) - 1] = _reviewed(clean_url)
+
+    def doubled(index: int) -> dict[str, list[Any]]:
+        if index not in twice:
+            url = stores.new()
+            _completed(_run(url, corpus, code))
+            for args in [*cmds[: index + 1], cmds[index], *cmds[index + 1 :]]:
+                kill_review.completed(kill_review.run(url, args, code))
+            twice[index] = _reviewed(url)
+        return twice[index]
+
+    # Given twice, a decision changes no status: only its events, audit rows and the
+    # history entries of an override's time are doubled.
+    for ref in (twice[len(cmds) - 1],):
+        claims = {r[0]: r[6] for r in ref["claims"]}
+        assert claims == {r[0]: r[6] for r in once["claims"]}
+        assert len(ref["review_events"]) == len(once["review_events"]) + 1
+
+    plan = kill_review.PLAN if suite_url is None else [kill_review.SUITE[store]]
+    survived: list[dict[str, Any]] = []
+    for index, point, committed in plan:
+        t0 = time.monotonic()
+        if suite_url is None:
+            url = stores.new()
+            _completed(_run(url, corpus, code))
+        else:
+            url = suite_url
+        for args in cmds[:index]:
+            kill_review.completed(kill_review.run(url, args, code))
+        expected = doubled(index) if committed else once
+        before = _reviewed(url)
+        _killed(kill_review.run(url, cmds[index], code, point), point)
+        partial = _reviewed(url)
+        assert len(partial["review_events"]) == len(before["review_events"]) + committed, point
+        assert problems(url) == [], point
+        views_work(url, code)
+        # A review rewrites the computed history of the claims it touches (recompute
+        # replaces it): each claim's history is whole, the one before or the one after.
+        now, old, new = (kill_review.histories(x) for x in (partial, before, expected))
+        assert all(h in (old.get(c), new.get(c)) for c, h in now.items()), point
+        _kept(
+            {t: before[t] for t in TABLES if t != "status_events"},
+            {t: partial[t] for t in TABLES},
+        )
+        kill_review.kept(before, partial)
+        for args in [cmds[index], *cmds[index + 1 :]]:
+            kill_review.completed(kill_review.run(url, args, code))
+        final = _reviewed(url)
+        kill_review.kept(partial, final)
+        assert final == expected, point
+        survived.append(
+            {
+                "phase": "review",
+                "point": f"{' '.join(cmds[index][:2])} {point}",
+                "seconds": round(time.monotonic() - t0, 1),
+            }
+        )
+    return survived
