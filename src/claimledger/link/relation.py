@@ -219,7 +219,7 @@ def relays(prop: Proposition | None) -> bool:
 
 
 def restated_stance(stance: Stance, *, rules_off: Collection[str] = ()) -> Stance:
-    """The stance of a speaker's statement that restates its claim (``relation`` said ``same``).
+    """The stance of a statement that restates its claim (``relation`` said ``same``).
 
     The stance model learned "discusses" from articles that report a claim without taking
     it up; a statement whose own content says what the claim says asserts it ("The Kremlin
