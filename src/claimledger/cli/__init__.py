@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from claimledger.cli.order import NewcomerOrder
-from claimledger.cli.render import Format, emit, emit_explain, err_console
+from claimledger.cli.render import Format, emit, emit_explain, err_console, progress_ticks
 from claimledger.config import Config, load_config, resolve_db_url
 from claimledger.errors import ClaimledgerError, Code, ConfigError
 from claimledger.records import IngestReport
@@ -151,21 +151,12 @@ def ingest(
     Re-ingesting is a no-op; syndicated copies are grouped into one origin.
     Bad items are reported one per line and recorded; the exit status is 1 if any failed.
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
     from claimledger.ingest.sources import Defaults
     from claimledger.pipeline.local import ingest as run_ingest
 
     state = _state(ctx)
     defaults = Defaults(published=_date(published, "--published"), outlet=outlet)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
-    ) as bar:
-        task = bar.add_task("ingesting", total=None)
-
-        def tick(stage: str, n: int) -> None:
-            bar.update(task, description=f"{stage}: {n}")
-
+    with progress_ticks("ingesting") as tick:
         report = run_ingest(
             sources,
             ledger=state.ledger,
@@ -392,20 +383,11 @@ def track(
 
 def _track_file(state: State, file: Path, input_format: str | None) -> None:
     """``track --file``: progress on stderr, one line per bad row, a summary table."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
     from claimledger.ingest.factchecks import read_factchecks
     from claimledger.pipeline.factchecks import import_rows
 
     rows = read_factchecks(file, fmt=input_format)  # an unreadable file fails before any work
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
-    ) as bar:
-        task = bar.add_task("tracking", total=None)
-
-        def tick(stage: str, n: int) -> None:
-            bar.update(task, description=f"{stage}: {n}")
-
+    with progress_ticks("tracking") as tick:
         report = import_rows(
             rows,
             ledger=state.ledger,

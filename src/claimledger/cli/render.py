@@ -15,7 +15,8 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -40,6 +41,23 @@ PIPED_WIDTH = 160
 TEXT_MAX_WIDTH = 24
 
 err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress_ticks(label: str) -> Iterator[Callable[[str, int], None]]:
+    """A transient spinner on stderr; yields the ``progress(stage, n)`` callback a library
+    function reports to ("ingesting" -> "stored: 120")."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(stage: str, n: int) -> None:
+            bar.update(task, description=f"{stage}: {n}")
+
+        yield tick
 
 
 class Format(StrEnum):
