@@ -32,8 +32,11 @@ def build_small_ledger(path: Path) -> Any:
 
 
 def copy_store(src_url: str, dst_url: str) -> None:
-    """Copy every row of one store into another (fresh, migrated) store."""
-    from sqlalchemy import insert, select
+    """Copy every row of one store into another (fresh, migrated) store.
+
+    The rows a migration seeds (``ledger_settings``) give way to the source's.
+    """
+    from sqlalchemy import delete, insert, select
 
     from claimledger.store.ledger import Ledger
     from claimledger.store.models import Base
@@ -41,6 +44,8 @@ def copy_store(src_url: str, dst_url: str) -> None:
     src, dst = Ledger.open(src_url), Ledger.open(dst_url)
     try:
         with src.engine.connect() as rc, dst.engine.begin() as wc:
+            for table in reversed(Base.metadata.sorted_tables):
+                wc.execute(delete(table))
             for table in Base.metadata.sorted_tables:
                 rows = [dict(r._mapping) for r in rc.execute(select(table))]
                 if rows:
