@@ -1375,8 +1375,9 @@ def _link_reports(
         restates = not (m.evidence or m.weak or m.context or m.doubt) and (
             st.attributed or not relays(an.propositions.get(st.id))
         )
-        # Membership below still reads the model's own stance: a restatement the model
-        # read as mere discussion is a report on the claim, not one of its ways in.
+        # Dating and membership below still read the model's own stance: a restatement the
+        # model read as mere discussion is a report on the claim, neither the repeat of a
+        # prediction that dates it nor one of its ways in.
         modelled = stance
         if restates:
             stance = restated_stance(stance, rules_off=rules_off)
@@ -1394,7 +1395,7 @@ def _link_reports(
         session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
         # A report that repeats a prediction dates it; one that merely mentions a date
         # near a claim (a warning "as early as Wednesday" linked to a request) does not.
-        if st.id in an.resolution and stance == "supports":
+        if st.id in an.resolution and modelled == "supports":
             ledger.set_resolution_date(session, m.claim_id, an.resolution[st.id])
         # A refutation worded like the claim ("no withdrawal of units from Kasel") is not
         # a paraphrase: as a member it would pull unrelated statements into the claim.
