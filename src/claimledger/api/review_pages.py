@@ -147,6 +147,29 @@ async def _posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]
     return form, lists
 
 
+async def _apply(
+    state: AppState, action: Any, analyst: Analyst, reason: str, *, file_under: str | None = None
+) -> None:
+    """Apply a dashboard form's review action off the event loop, one writer at a time."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from claimledger.review.apply import review
+
+    def run() -> None:
+        with state.write_lock:
+            review(
+                action,
+                ledger=state.ledger,
+                config=state.config,
+                analyst=analyst,
+                reason=reason,
+                via="dashboard",
+                file_under=file_under,
+            )
+
+    await run_in_threadpool(run)
+
+
 def actor_review_context(request: Request, state: AppState) -> dict[str, Any]:
     """What the actor pages' review forms need: who may act, the actor types."""
     from typing import get_args
@@ -179,28 +202,13 @@ def review_page_router() -> APIRouter:
 
     @router.post("/review/claims/{claim_id}")
     async def review_form(request: Request, state: State, claim_id: ClaimId) -> Response:
-        from fastapi.concurrency import run_in_threadpool
 
         from claimledger.review.actions import parse_action
-        from claimledger.review.apply import review
 
         form, lists = await _posted(request)
         analyst = checked(request, state, form.get("csrf", ""), "reviewer")
         action = parse_action(_form_action(form, lists))
-
-        def run() -> None:
-            with state.write_lock:
-                review(
-                    action,
-                    ledger=state.ledger,
-                    config=state.config,
-                    analyst=analyst,
-                    reason=form.get("reason", ""),
-                    via="dashboard",
-                    file_under=claim_id,
-                )
-
-        await run_in_threadpool(run)
+        await _apply(state, action, analyst, form.get("reason", ""), file_under=claim_id)
         back = form.get("back", "")
         target = "/review/queue" if back == "queue" else f"/claims/{claim_id}#review"
         return RedirectResponse(target, status_code=303)
@@ -208,28 +216,14 @@ def review_page_router() -> APIRouter:
     @router.post("/review/actors")
     async def review_actor_form(request: Request, state: State) -> Response:
         """Add an actor (actors list) or an affiliation (actor page); back to the actor."""
-        from fastapi.concurrency import run_in_threadpool
 
         from claimledger.review.actions import parse_action
-        from claimledger.review.apply import review
 
         form, lists = await _posted(request)
         analyst = checked(request, state, form.get("csrf", ""), "reviewer")
         data = _form_action(form, lists, actors=True)
         action = parse_action(data)  # an actor action: ``data["actor"]`` is a valid actor id
-
-        def run() -> None:
-            with state.write_lock:
-                review(
-                    action,
-                    ledger=state.ledger,
-                    config=state.config,
-                    analyst=analyst,
-                    reason=form.get("reason", ""),
-                    via="dashboard",
-                )
-
-        await run_in_threadpool(run)
+        await _apply(state, action, analyst, form.get("reason", ""))
         return RedirectResponse(f"/actors/{data['actor']}#review", status_code=303)
 
     @router.get("/review/queue", response_class=HTMLResponse)
