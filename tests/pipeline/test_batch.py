@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,14 @@ import pytest
 from claimledger.config import Config, load_config
 from claimledger.errors import ConfigError
 from claimledger.pipeline import batch
-from claimledger.pipeline.process import Analysed, ledger_actors, process_pending, run_actor_table
-from claimledger.records import Actor, Affiliation, Article
+from claimledger.pipeline.process import (
+    Analysed,
+    ledger_actors,
+    process_pending,
+    run_actor_table,
+    statements_of,
+)
+from claimledger.records import Actor, Affiliation, Article, Attribution
 
 SAMPLE_ACTORS = str(
     Path(__file__).resolve().parents[2] / "src" / "claimledger" / "data" / "sample" / "actors.yaml"
@@ -135,6 +142,32 @@ def test_worker_copies_merge_as_one_table_meets_them() -> None:
         assert driver.get(expected.id) == expected
         # Every result carries the merged actor: the store keeps it whichever is linked last.
         assert [an.actors for an in chunk] == [[expected], [expected]]
+
+
+def test_a_speaker_met_bare_first_learns_the_side_its_later_title_reveals() -> None:
+    # A Ray worker reads articles in its own order: the bare mention may come first, and
+    # then extraction already resolves the titled name to the created actor.
+    table = run_actor_table(SAMPLE_ACTORS)
+
+    def statement(text: str, n: int) -> Any:
+        start = text.index("Petra Lind")
+        end = start + len("Petra Lind")
+        found = table.resolve("Petra Lind")
+        attr = Attribution(
+            content=(text.index("that") + 5, len(text) - 1),
+            kind="indirect",
+            source=(start, end),
+            speaker="Petra Lind",
+            actor_id=found.id if found else None,
+        )
+        article = Article(id=f"a{n}", text=text, published=datetime(2025, 3, n, tzinfo=UTC))
+        return statements_of(article, [attr], actors=table)[0]
+
+    first = statement(BARE, 1)
+    assert table.get(first.actor_id).affiliations == ()
+    second = statement(TITLED, 2)
+    assert second.actor_id == first.actor_id
+    assert table.get(first.actor_id).affiliations == (VARNIA,)
 
 
 def test_a_workers_blank_copy_never_overwrites_a_stored_actor(ledger: Any) -> None:

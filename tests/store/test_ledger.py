@@ -282,3 +282,30 @@ def test_open_waits_out_a_locked_new_store(tmp_path: Any, monkeypatch: Any) -> N
     with pytest.raises(StoreError, match="E30"):
         ledger_mod.Ledger.open(f"sqlite:///{tmp_path / 'b.db'}")
     assert len(calls) == 1
+
+
+def test_earlier_pending_sees_only_pending_articles_before_in_link_order(ledger: Ledger) -> None:
+    from claimledger.config import load_config
+    from claimledger.ingest.sources import make_article
+    from claimledger.ingest.store import store_articles
+
+    texts = [
+        "The ministry said troops were returning to base on Tuesday.",
+        "The governor said the bridge at the river crossing would reopen next week.",
+        "Observers said they had seen no sign of the columns leaving the region.",
+    ]
+    arts = [
+        make_article(t, item=f"t{n}", outlet="Wire", published=T0.replace(day=10 + n))
+        for n, t in enumerate(texts)
+    ]
+    list(store_articles(arts[::-1], ledger=ledger, config=load_config(environ={}).dedup))
+    first, middle, last = (a.id for a in arts)
+    with ledger.session() as s:
+        assert not ledger.earlier_pending(s, first)
+        assert ledger.earlier_pending(s, middle)
+        assert ledger.earlier_pending(s, last)
+        ledger.mark_processed(s, first)
+    with ledger.session() as s:
+        assert not ledger.earlier_pending(s, middle)
+        assert ledger.earlier_pending(s, last)
+        assert not ledger.earlier_pending(s, "a-missing")

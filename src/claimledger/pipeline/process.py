@@ -36,7 +36,16 @@ from sqlalchemy import select, update
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
 from claimledger.extract.proposition import Proposition
-from claimledger.records import Actor, Article, Attribution, Claim, Link, Statement, hash_id
+from claimledger.records import (
+    CREATED_PREFIX,
+    Actor,
+    Article,
+    Attribution,
+    Claim,
+    Link,
+    Statement,
+    hash_id,
+)
 from claimledger.store.ledger import Ledger
 from claimledger.store.models import MEMBER_KEY_BASE, ArticleRow, ClaimRow, OriginRow, OutletRow
 
@@ -280,6 +289,17 @@ def _relayed_actor(text: str, actors: Any) -> str | None:
     return found[0] if found else None
 
 
+def _learns(actors: Any, actor_id: str, speaker: str) -> bool:
+    """Tell whether ``speaker`` names the created, still unaffiliated actor ``actor_id``."""
+    if not actor_id.startswith(CREATED_PREFIX):
+        return False
+    actor = actors.get(actor_id)
+    if actor is None or actor.affiliations:
+        return False
+    again = actors.resolve(speaker)
+    return again is not None and again.id == actor_id
+
+
 def statements_of(
     article: Article, attrs: Sequence[Attribution], *, actors: Any
 ) -> list[Statement]:
@@ -305,7 +325,10 @@ def statements_of(
             actor_id = actors.office_of(a.speaker, home) or actor_id
         if actor_id is None and not a.speaker:
             actor_id = _relayed_actor(content, actors)
-        if actor_id is None and a.speaker:
+        if a.speaker and (actor_id is None or _learns(actors, actor_id, a.speaker)):
+            # A speaker created earlier (met bare, in this process or read from the store)
+            # may be titled only here: resolving again with the context learns its side,
+            # whatever order the articles are read in (a Ray worker reads its own order).
             actor_id = actors.resolve_or_create(a.speaker, context=text[max(0, s - 200) : e]).id
         times = resolve_times(content, published=article.published)
         out.append(
@@ -870,10 +893,16 @@ def link_analysed(
     index: Any | None = None,
     progress: Progress | None = None,
     actors: Any | None = None,
+    in_order: bool = False,
 ) -> ProcessReport:
     """Store statements, link them to claims (opening claims as needed), classify stances.
 
     Articles are taken in (published, id) order; each article is one transaction.
+    With ``in_order`` the order holds across writers too: linking stops before an
+    article when an earlier one is still pending in the store (another writer stored
+    or is analysing it), and the caller's next batch, which starts at the earliest
+    pending article, goes on from there. Concurrent writers then end with the
+    ledger one writer gives.
     Within an article: every statement with a vector is matched against the
     index; matches get a stance in one batch, and a match the stance model
     calls ``unrelated`` is dropped. When the kept ordinary links all go to one
@@ -906,6 +935,8 @@ def link_analysed(
                 row = session.get(ArticleRow, art.id)
                 if row is None or row.processed:
                     continue
+                if in_order and ledger.earlier_pending(session, art.id):
+                    break
                 _catch_up(index, ledger, session)
                 # A revision links only what its edit added (pipeline/revisions.py).
                 an = revision_view(an, ledger=ledger, session=session, config=config)
@@ -1209,6 +1240,11 @@ def _match_statements(
             # before, in the judge's words: its side must agree, its verb need not
             # ("withdrawing" for "pulling back").
             rules_off = (*rules_off, "SC_PREDICATE")
+        log.debug(
+            "candidates %s: %s",
+            st.id,
+            ", ".join(f"{c.claim.claim_id}@{c.pair.similarity:.2f}" for c in accepted),
+        )
         for cand in accepted:
             cos = cand.pair.similarity
             kind: str = "same"
@@ -1364,6 +1400,15 @@ def _link_reports(
             or (m.evidence and not keeps_evidence(stance, conf, m.failed, rules_off=rules_off))
             or (m.doubt and not keeps_weak_link(stance, conf))
         ):
+            log.debug(
+                "drop %s -> %s: %s %.2f (cos %.2f, failed %s)",
+                st.id,
+                m.claim_id,
+                stance,
+                conf,
+                m.similarity,
+                ",".join(m.failed) or "-",
+            )
             # A dropped evidence link leaves its statement where it was (it is already
             # free to open a claim); a dropped restatement frees it.
             if not m.evidence:
@@ -1818,6 +1863,7 @@ def process_pending(
             index=index,
             progress=progress,
             actors=actors,
+            in_order=True,
         )
         total.articles += part.articles
         total.statements += part.statements

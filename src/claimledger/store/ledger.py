@@ -19,7 +19,19 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -531,6 +543,26 @@ class Ledger:
                 (r.id, r.name, r.actor_id)
                 for r in s.scalars(select(OutletRow).order_by(OutletRow.name))
             ]
+
+    def earlier_pending(self, session: Session, article_id: str) -> bool:
+        """Whether an article before ``article_id`` in link order is not processed yet.
+
+        Link order is (published, id): whether a statement opens a claim or joins one
+        depends on the articles linked before it, so a writer that finds an earlier
+        article still pending (stored meanwhile, or analysed by another writer) leaves
+        this one for its next batch. Served by the partial index of pending articles.
+        """
+        row = session.get(ArticleRow, article_id)
+        if row is None or row.published is None:
+            return False
+        before = or_(
+            ArticleRow.published < row.published,
+            and_(ArticleRow.published == row.published, ArticleRow.id < row.id),
+        )
+        # ``processed = false`` as the index's predicate reads, so that the planner uses it.
+        pending = ArticleRow.processed == False  # noqa: E712 - SQL, not a Python test
+        q = select(ArticleRow.id).where(pending, before).limit(1)
+        return session.execute(q).first() is not None
 
     def mark_processed(self, session: Session, article_id: str) -> None:
         session.execute(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text  # ArticleRow has a column named ``text``
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -88,6 +89,17 @@ class ArticleRow(Base):
     date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str | None] = mapped_column(String(12), nullable=True)
     problem: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    # Migration 0005: the pending articles alone, in link order (``Ledger.earlier_pending``).
+    __table_args__ = (
+        Index(
+            "ix_articles_pending",
+            "published",
+            "id",
+            sqlite_where=sql_text("processed = 0"),
+            postgresql_where=sql_text("NOT processed"),
+        ),
+    )
 
 
 class LshBandRow(Base):
