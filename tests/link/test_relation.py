@@ -6,6 +6,7 @@ from claimledger.extract.proposition import Proposition
 from claimledger.link.relation import (
     RULE_IDS,
     Thresholds,
+    keeps_article_reaction,
     keeps_evidence,
     numbers_agree,
     predicates_agree,
@@ -128,3 +129,17 @@ def test_an_outlet_sentence_that_names_a_report_relays_it() -> None:
     assert relays(relay)
     assert not relays(fact)
     assert relays(None)  # nothing read: not taken for the outlet's own assertion
+
+
+def test_EV_ARTICLE_SUPPORT() -> None:
+    # A later sentence of the story that shares the news's words confirms it.
+    assert keeps_article_reaction("supports", 0.8, shared=3)
+    assert not keeps_article_reaction("supports", 0.8, shared=3, rules_off=["EV_ARTICLE_SUPPORT"])
+    # A sentence merely on the story's topic: the model's "supports" is not enough.
+    assert not keeps_article_reaction("supports", 0.9, shared=1)
+    assert not keeps_article_reaction("supports", 0.55, shared=4)
+    # Doubts and refutations need no shared words; the switch does not touch them.
+    assert keeps_article_reaction("questions", 0.6, shared=0, rules_off=["EV_ARTICLE_SUPPORT"])
+    assert keeps_article_reaction("refutes", 0.5, shared=0)
+    assert not keeps_article_reaction("refutes", 0.45, shared=5)
+    assert not keeps_article_reaction("discusses", 0.99, shared=5)

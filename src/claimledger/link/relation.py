@@ -43,6 +43,9 @@ RULES: tuple[RelationRule, ...] = (
     ),
     RelationRule("SC_POLARITY", "a negated restatement is evidence against, not the claim"),
     RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
+    RelationRule(
+        "EV_ARTICLE_SUPPORT", "a later sentence of an article may support the news it reports"
+    ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
@@ -189,6 +192,23 @@ def keeps_evidence(
     ):
         return False
     return True
+
+
+def keeps_article_reaction(
+    stance: str, confidence: float, *, shared: int, rules_off: Collection[str] = ()
+) -> bool:
+    """Whether a sentence about its article's own news (the headline's claim) stands.
+
+    The usual story reports the news, then the reactions to it: doubts and denials, and
+    confirmations ("this record package of military aid will give ..."). Each stance
+    needs the confidence an evidence link needs. Support also needs ``CONTENT_SHARED``
+    content words ``shared`` with the claim, and ``EV_ARTICLE_SUPPORT`` on: every
+    sentence of a story is on its topic, and the stance model reads topic as agreement.
+    """
+    if stance == "supports" and ("EV_ARTICLE_SUPPORT" in rules_off or shared < CONTENT_SHARED):
+        return False
+    bar = EVIDENCE_STANCES.get(stance)
+    return bar is not None and confidence >= bar
 
 
 # Words of an outlet's sentence that relays someone else's word rather than stating a fact.

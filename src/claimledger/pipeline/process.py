@@ -1380,8 +1380,18 @@ def _link_reports(
     rules_off: Sequence[str] = (),
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
-    from claimledger.link.linker import keeps_context_link, keeps_weak_link, main_clause
-    from claimledger.link.relation import keeps_evidence, relays, restated_stance
+    from claimledger.link.linker import (
+        content_words,
+        keeps_context_link,
+        keeps_weak_link,
+        main_clause,
+    )
+    from claimledger.link.relation import (
+        keeps_article_reaction,
+        keeps_evidence,
+        relays,
+        restated_stance,
+    )
     from claimledger.stance.predict import predict_stance
 
     if not matched:
@@ -1398,7 +1408,17 @@ def _link_reports(
             or (m.weak and not keeps_weak_link(stance, conf))
             or (m.context and not keeps_context_link(stance, conf))
             or (m.evidence and not keeps_evidence(stance, conf, m.failed, rules_off=rules_off))
-            or (m.doubt and not keeps_weak_link(stance, conf))
+            or (
+                m.doubt
+                and not keeps_article_reaction(
+                    stance,
+                    conf,
+                    shared=len(
+                        content_words(_proposition(st.content_text)) & content_words(m.claim_text)
+                    ),
+                    rules_off=rules_off,
+                )
+            )
         ):
             log.debug(
                 "drop %s -> %s: %s %.2f (cos %.2f, failed %s)",
