@@ -11,6 +11,7 @@ from claimledger.extract.attribution_rules import (
     content_parts,
     dash_attributions,
     extend_coordination,
+    extend_interrupted_subject,
     extend_split_quote,
     token_range,
     trim_paragraphs,
@@ -163,6 +164,37 @@ def test_coordination_does_not_follow_a_conjunct_of_the_cue(nlp: Any) -> None:
     content = token_range(doc, (start, text.index(", and")))
     assert content is not None
     assert extend_coordination(doc, info, content) == content
+
+
+@pytest.mark.slow
+def test_an_interrupted_subject_is_carried_over_to_its_clause(nlp: Any) -> None:
+    text = (
+        "Officials say a new satellite image, not yet released to the public, shows a "
+        "second bridge over the river."
+    )
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    say = doc.char_span(text.index("say "), text.index("say ") + 3)
+    assert say is not None
+    # The parse this test relies on: the subject as the cue's object, its clause subjectless.
+    assert {(t.text, t.dep_) for t in say.root.children} >= {("image", "dobj"), ("shows", "ccomp")}
+    start = text.index("a new")
+    content = token_range(doc, (start, text.index(", not yet")))
+    assert content is not None
+    new = extend_interrupted_subject(doc, info, content, (say.start, say.end))
+    assert doc[new[0] : new[1]].text == text[start:-1]
+
+
+@pytest.mark.slow
+def test_a_second_act_of_the_speaker_is_no_interrupted_clause(nlp: Any) -> None:
+    text = "He praised the plan, and left the room."
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    cue = doc.char_span(text.index("praised"), text.index("praised") + 7)
+    assert cue is not None
+    content = token_range(doc, (text.index("the plan"), text.index(", and")))
+    assert content is not None
+    assert extend_interrupted_subject(doc, info, content, (cue.start, cue.end)) == content
 
 
 def test_content_parts_drop_the_attribution_between_quotations() -> None:

@@ -30,6 +30,7 @@ from claimledger.extract.attribution_rules import (
     colon_attributions,
     dash_attributions,
     extend_coordination,
+    extend_interrupted_subject,
     extend_split_quote,
     token_range,
     trim_paragraphs,
@@ -278,6 +279,7 @@ def extract_doc(
     colon_speakers: bool = True,
     coordination: bool = True,
     paragraphs: bool = True,
+    interrupted: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -299,6 +301,8 @@ def extract_doc(
             (``attribution_rules.extend_coordination``).
         paragraphs: Cut a content at a paragraph break no quotation spans
             (``attribution_rules.trim_paragraphs``).
+        interrupted: Carry a subject cut off from its clause by an interruption over it
+            (``attribution_rules.extend_interrupted_subject``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -323,6 +327,8 @@ def extract_doc(
             joined = extend_split_quote(info, joined, cue.start, cue.end)
         if joined is not None and coordination:
             joined = extend_coordination(doc, info, joined)
+        if joined is not None and interrupted:
+            joined = extend_interrupted_subject(doc, info, joined, (cue.start, cue.end))
         if joined is not None and paragraphs:
             joined = trim_paragraphs(info, joined, cue.start)
         if joined is None and fallback:

@@ -250,6 +250,49 @@ def extend_coordination(doc: Doc, info: DocInfo, span: tuple[int, int]) -> tuple
     return (start, new_end) if new_end > end else span
 
 
+def extend_interrupted_subject(
+    doc: Doc, info: DocInfo, span: tuple[int, int], cue: tuple[int, int]
+) -> tuple[int, int]:
+    """Carry a content that is the subject of a clause cut off by an interruption over it.
+
+    ``says [a fake video], not yet seen by anyone, shows a staged attack``: the parser
+    takes the noun phrase after the cue for its object and the clause after the
+    interruption for a second, subjectless complement of the cue. When the content is
+    such an object and that complement follows it in the same sentence, beyond a comma,
+    the content runs to the complement's end (the noun phrase is its subject). In an
+    article the parser may attach that clause as a conjunct of the cue instead.
+    """
+    start, end = span
+    verbs = [i for i in range(cue[0], cue[1]) if info.pos[i] in ("VERB", "AUX")]
+    if not verbs:
+        return span
+    verb = doc[verbs[-1]]
+    objects = [c for c in verb.children if c.dep_ == "dobj" and start <= c.i < end]
+    if not objects:
+        return span
+    obj = objects[0]
+    for comp in verb.children:
+        # A complement, or a conjunct joined by a comma alone (with "and" it is the
+        # speaker's second act: "said the plan was ready, and left").
+        if comp.dep_ not in ("ccomp", "conj") or comp.i < end or comp.pos_ not in ("VERB", "AUX"):
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in comp.children):
+            continue
+        between = range(obj.right_edge.i + 1, comp.left_edge.i)
+        if not any(info.lemmas[i] == "," for i in between) or any(
+            info.deps[i] == "cc" for i in between
+        ):
+            continue
+        if info.sent_index[comp.i] != info.sent_index[start] or info.quoted[comp.i]:
+            continue
+        new_end = comp.right_edge.i + 1
+        while new_end > end and info.pos[new_end - 1] in ("PUNCT", "SPACE"):
+            new_end -= 1
+        if new_end > end:
+            return (start, new_end)
+    return span
+
+
 def trim_paragraphs(info: DocInfo, span: tuple[int, int], cue_start: int) -> tuple[int, int]:
     """Keep a content within one paragraph unless a quotation carries it over the break.
 

@@ -43,6 +43,7 @@ RULES: tuple[RelationRule, ...] = (
     ),
     RelationRule("SC_POLARITY", "a negated restatement is evidence against, not the claim"),
     RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
+    RelationRule("EV_WEAK_OPENS", "a contradiction of one claim may open a claim of its own"),
     RelationRule(
         "EV_ARTICLE_SUPPORT", "a later sentence of an article may support the news it reports"
     ),

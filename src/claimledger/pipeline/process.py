@@ -1229,8 +1229,11 @@ def _match_statements(
                         weak=True,
                     )
                 )
-            else:
-                unmatched.append(st)
+                if "EV_WEAK_OPENS" in config.claims.rules_off:
+                    continue
+            # A contradiction of one claim may be a claim of its own ("a fake video shows
+            # a staged attack" against "Russia may attack at any moment"), as evidence is.
+            unmatched.append(st)
             continue
         same: _Match | None = None
         evidence: list[_Match] = []
