@@ -125,6 +125,28 @@ def test_unattributed_statement_is_the_outlets_own() -> None:
     assert not ev.retracts
 
 
+@pytest.mark.parametrize(
+    ("source", "speaker", "actor", "unknown"),
+    [
+        (None, None, None, True),  # a cue without a source
+        ('"He', None, None, True),  # a pronoun nobody resolved
+        ("Two weapons experts who reviewed our photographs", None, None, False),
+        ("Kuleba", "Dmytro Kuleba", "dmytro-kuleba", False),
+        ("He", "Dmytro Kuleba", "dmytro-kuleba", False),  # resolved
+    ],
+)
+def test_a_speaker_is_unknown_only_without_a_source_or_behind_a_bare_pronoun(
+    source: str | None, speaker: str | None, actor: str | None, unknown: bool
+) -> None:
+    from dataclasses import replace
+
+    link, article, stmt, _ = _records()
+    said = replace(stmt, source_text=source, speaker=speaker, actor_id=actor, attributed=True)
+    assert evidence_from_records(link, article=article, statement=said).speaker_unknown is unknown
+    own = replace(stmt, source_text=None, speaker=None, actor_id=None, attributed=False)
+    assert not evidence_from_records(link, article=article, statement=own).speaker_unknown
+
+
 def test_article_level_link_uses_title_and_fallback_date() -> None:
     link, article, _, _ = _records()
     undated = Article(id="a1", text="body", title="Ministry retracted the claim", outlet=None)

@@ -235,3 +235,28 @@ def test_dev_gold_speakers_stand_on_their_side(
         assert side in states, (claim, speaker, actor.id)
     else:
         assert not states, (claim, speaker, actor.id)
+
+
+def test_someones_word_without_a_speaker_is_not_independent(aff: FakeAffiliations) -> None:
+    from dataclasses import replace
+
+    # "He emphasised that the attack would be a disaster", "he" unresolved: no side can be
+    # told, and it is not the outlet's own reporting.
+    unknown = replace(ev("l-he", origin="o-other"), speaker_unknown=True)
+    got = decide(unknown, aff)
+    assert (got.independent, got.reason) == (False, "SPEAKER_UNKNOWN")
+    # The outlet's own sentence, the same words unattributed, stands for the outlet.
+    own = decide(ev("l-own", origin="o-other"), aff)
+    assert (own.independent, own.reason) == (True, "INDEPENDENT")
+    # A named speaker is judged by its side as before.
+    named = ev("l-kb", origin="o-other", speaker="Kuleba", speaker_actor="ua-mfa")
+    assert decide(named, aff).independent
+    # The policy switch lets the unknown speaker count.
+    let = independent(
+        unknown,
+        claimant_actor_id="ru-mod",
+        claimant_origin_ids=ORIGINS,
+        affiliations=aff,
+        unknown_speaker_counts=True,
+    )
+    assert let.independent

@@ -295,6 +295,7 @@ def assess(
             claimant_name=claim.claimant_name,
             parties=parties if policy.exclude_parties else frozenset(),
             same_origin_attributed_counts=policy.same_origin_attributed_counts,
+            unknown_speaker_counts=policy.unknown_speaker_counts,
         )
         for ev in items
     ]

@@ -88,11 +88,26 @@ class Evidence:
     kind: EvidenceKind = "link"
     url: str | None = None
     rating: str | None = None
+    # Someone's word whose speaker nobody knows: no source at all, or a pronoun left
+    # unresolved ("He emphasised that ..."). A described source ("two weapons experts who
+    # reviewed our photographs") is a source.
+    speaker_unknown: bool = False
 
     @property
     def id(self) -> str:
         """The evidence id (the link id)."""
         return self.link_id
+
+
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
+
+
+def _speaker_unknown(statement: Statement) -> bool:
+    """Whether an attributed statement's speaker is unknown: no source, or a bare pronoun."""
+    if not statement.attributed or statement.speaker or statement.actor_id:
+        return False
+    source = (statement.source_text or "").strip().strip("\"'“”‘’").lower()
+    return not source or source in _PRONOUNS
 
 
 # A retraction names what is withdrawn: "withdrew its statement", not "withdrew troops".
@@ -260,4 +275,5 @@ def evidence_from_records(
         date_estimated=article.date_estimated or article.published is None,
         removed_at=as_utc(link.removed_at) if link.removed_at is not None else None,
         removed_in=link.removed_in,
+        speaker_unknown=statement is not None and _speaker_unknown(statement),
     )

@@ -79,6 +79,7 @@ def independent(
     claimant_name: str | None = None,
     parties: frozenset[str] = frozenset(),
     same_origin_attributed_counts: bool = False,
+    unknown_speaker_counts: bool = False,
 ) -> Independence:
     """Decide whether ``ev`` is independent of the claimant side.
 
@@ -98,6 +99,10 @@ def independent(
     5. The item is in an origin where the claimant asserted the claim -> not
        independent (copies of the assertion), unless
        ``same_origin_attributed_counts`` and the item has a non-claimant speaker.
+    5b. The item is someone's word whose speaker is unknown (no source, or "He
+       emphasised that ..." with "he" unresolved) -> not independent, unless
+       ``unknown_speaker_counts``: nobody can tell whose side it is on, and it is not
+       the outlet's own reporting. A described source ("two weapons experts") counts.
     6. Otherwise independent. A speakerless statement is the outlet's own
        reporting and stands for the outlet.
 
@@ -111,6 +116,7 @@ def independent(
             (see :func:`claimledger.verify.parties.claim_parties`).
         same_origin_attributed_counts: Let a non-claimant speaker quoted inside
             the assertion's own origin count as independent.
+        unknown_speaker_counts: Let an attributed statement without a speaker count.
 
     Returns:
         The decision with its reason code.
@@ -144,6 +150,8 @@ def independent(
         parties=parties,
         same_origin_attributed_counts=same_origin_attributed_counts,
     )
+    if reason is None and ev.speaker_unknown and not unknown_speaker_counts:
+        reason = "SPEAKER_UNKNOWN"
     if reason is None:
         return Independence(ev.link_id, True, side_is_claimant, "INDEPENDENT")
     return Independence(ev.link_id, False, side_is_claimant, reason)

@@ -35,6 +35,8 @@ class Policy(BaseModel):
     """Count one source once: origins quoting the same or affiliated actors merge."""
     same_origin_attributed_counts: bool = False
     """Let a non-claimant speaker quoted inside the assertion's own origin count."""
+    unknown_speaker_counts: bool = False
+    """Let someone's word whose speaker was not found count (as if it were the outlet's)."""
     exclude_parties: bool = True
     """Never count statements from the side of a party the claim is about (the accused)."""
     count_article_links: bool = True
