@@ -128,6 +128,11 @@ class Affiliation:
     end: date | None = None
 
 
+#: Subject pronouns that stand for a speaker named elsewhere ("it is pulling back", "He
+#: emphasised that ..."): resolved from the speaker, or the speaker stays unknown.
+SPEAKER_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
+
+
 #: Prefix of the ids of actors made at run time for unknown speakers: their affiliations are
 #: learned from the texts that name them, and only ever grow.
 CREATED_PREFIX = "auto:"

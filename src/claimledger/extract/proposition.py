@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-# Subject pronouns that stand for the speaker ("it is pulling back", "we will respond").
-_SPEAKER_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
+from claimledger.records import SPEAKER_PRONOUNS
+
 # Parts of speech that carry the content of a proposition (for same-claim checks).
 _CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "NUM"})
 _QUOTES = "\"'“”‘’«»„"
@@ -252,7 +252,7 @@ def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> 
         if subj is not None:
             subject = doc[subj.left_edge.i : subj.right_edge.i + 1].text
             subject_names = _names(_head_phrase(subj))
-            pronoun = subj.left_edge.i == subj.right_edge.i and subj.lower_ in _SPEAKER_PRONOUNS
+            pronoun = subj.left_edge.i == subj.right_edge.i and subj.lower_ in SPEAKER_PRONOUNS
             # "It is no secret that ...", "it is likely to ...": a dummy subject, no speaker.
             if (
                 subj.lower_ == "it"

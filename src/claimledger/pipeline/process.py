@@ -1243,11 +1243,12 @@ def _match_statements(
             # before, in the judge's words: its side must agree, its verb need not
             # ("withdrawing" for "pulling back").
             rules_off = (*rules_off, "SC_PREDICATE")
-        log.debug(
-            "candidates %s: %s",
-            st.id,
-            ", ".join(f"{c.claim.claim_id}@{c.pair.similarity:.2f}" for c in accepted),
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "candidates %s: %s",
+                st.id,
+                ", ".join(f"{c.claim.claim_id}@{c.pair.similarity:.2f}" for c in accepted),
+            )
         for cand in accepted:
             cos = cand.pair.similarity
             kind: str = "same"

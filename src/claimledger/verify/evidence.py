@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from claimledger.errors import Code, ConfigError
-from claimledger.records import Article, Link, Outlet, Stance, Statement
+from claimledger.records import SPEAKER_PRONOUNS, Article, Link, Outlet, Stance, Statement
 from claimledger.verify.demand import demand_rules
 
 Role = Literal["assertion", "report", "evidence"]
@@ -99,15 +99,12 @@ class Evidence:
         return self.link_id
 
 
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
-
-
 def _speaker_unknown(statement: Statement) -> bool:
     """Whether an attributed statement's speaker is unknown: no source, or a bare pronoun."""
     if not statement.attributed or statement.speaker or statement.actor_id:
         return False
     source = (statement.source_text or "").strip().strip("\"'“”‘’").lower()
-    return not source or source in _PRONOUNS
+    return not source or source in SPEAKER_PRONOUNS
 
 
 # A retraction names what is withdrawn: "withdrew its statement", not "withdrew troops".

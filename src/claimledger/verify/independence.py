@@ -149,9 +149,8 @@ def independent(
         speaker_affiliated=speaker_affiliated,
         parties=parties,
         same_origin_attributed_counts=same_origin_attributed_counts,
+        unknown_speaker_counts=unknown_speaker_counts,
     )
-    if reason is None and ev.speaker_unknown and not unknown_speaker_counts:
-        reason = "SPEAKER_UNKNOWN"
     if reason is None:
         return Independence(ev.link_id, True, side_is_claimant, "INDEPENDENT")
     return Independence(ev.link_id, False, side_is_claimant, reason)
@@ -167,6 +166,7 @@ def _dependence_reason(
     speaker_affiliated: bool,
     parties: frozenset[str],
     same_origin_attributed_counts: bool,
+    unknown_speaker_counts: bool,
 ) -> str | None:
     """Return why ``ev`` is not independent, or None when it is."""
     on = ev.date.date()
@@ -194,6 +194,8 @@ def _dependence_reason(
         quoted_other = ev.speaker is not None or ev.speaker_actor_id is not None
         if not (same_origin_attributed_counts and quoted_other):
             return f"SAME_ORIGIN_AS_ASSERTION({ev.origin_id})"
+    if ev.speaker_unknown and not unknown_speaker_counts:
+        return "SPEAKER_UNKNOWN"
     return None
 
 
