@@ -55,7 +55,7 @@ def test_a_doubt_rule_switches_off() -> None:
 
 
 def test_rules_off_knows_cues_and_doubt_rules(config: Config) -> None:
-    for rid in (*CUE_IDS, *DOUBT_IDS, *DEFAULT_RULES):
+    for rid in (*CUE_IDS, *DOUBT_IDS, *DEFAULT_RULES, "PR_CUE_CASE", "PR_DENIED_NOUN"):
         check_rules_off(with_rule_off(config, rid))
     with pytest.raises(ConfigError, match="E401 claims.rules_off: .*'cast_dobut'"):
         check_rules_off(with_rule_off(config, "cast_dobut"))
@@ -70,6 +70,7 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
     assert by_table["nested"] == list(DEFAULT_RULES)  # what_said_about is off by default
     assert by_table["cue"] == list(CUE_IDS)
     assert by_table["doubt"] == list(DOUBT_IDS)
+    assert by_table["content"] == ["PR_CUE_CASE", "PR_DENIED_NOUN"]
     assert all(r.purpose for r in rules)
     chosen, skipped = choose_rules(["cue", "NO_EVIDENCE"], config)
     assert [r.id for r in chosen] == [*CUE_IDS, "NO_EVIDENCE"] and skipped == []

@@ -2,7 +2,7 @@
 
 A rule is kept when it helps on real data (docs/claims.md, "Rule ablation"). For each rule
 that can be switched off by id through config (``claims.rules_off``: the not-a-claim rules of
-``extract/claimhood.py``, the same-claim and evidence rules of ``link/relation.py``, the
+``extract/claimhood.py``, the content rules of ``extract/proposition.py``, the same-claim and evidence rules of ``link/relation.py``, the
 nested-attribution rules and judgement cues of ``extract/nested_patterns.py`` and the doubt
 lexicon's use as the gate of doubts about an article's news, ``stance/doubt.py``),
 ``evaluate_rules`` builds the ledger of a gold split once with every rule on (the baseline)
@@ -14,7 +14,7 @@ The doubt lexicon is also a feature set of the trained ``questions`` classifier;
 no switch (the model was trained with it) and is measured by retraining. The nested rule
 ``what_said_about``, off by default, is not measured; nor are the actor side rules
 (``extract/actors.py``), which have no switch. ``--rules`` takes rule ids or table names
-(``claimhood``, ``relation``, ``nested``, ``cue``, ``doubt``): every rule would be about fifty
+(``claimhood``, ``content``, ``relation``, ``nested``, ``cue``, ``doubt``): every rule would be about fifty
 runs.
 """
 
@@ -47,11 +47,13 @@ def switchable_rules() -> tuple[SwitchableRule, ...]:
     from claimledger.extract.claimhood import RULES as CLAIM_RULES
     from claimledger.extract.nested_patterns import CUES, DEFAULT_RULES
     from claimledger.extract.nested_patterns import RULES as NESTED_RULES
+    from claimledger.extract.proposition import CONTENT_RULES
     from claimledger.link.relation import RULES as RELATION_RULES
     from claimledger.stance.doubt import DOUBT_RULES
 
     return (
         tuple(SwitchableRule(r.id, "claimhood", r.purpose) for r in CLAIM_RULES)
+        + tuple(SwitchableRule(r.id, "content", r.purpose) for r in CONTENT_RULES)
         + tuple(SwitchableRule(r.id, "relation", r.purpose) for r in RELATION_RULES)
         + tuple(
             SwitchableRule(r.id, "nested", r.purpose) for r in NESTED_RULES if r.id in DEFAULT_RULES
@@ -61,7 +63,7 @@ def switchable_rules() -> tuple[SwitchableRule, ...]:
     )
 
 
-TABLES: tuple[str, ...] = ("claimhood", "relation", "nested", "cue", "doubt")
+TABLES: tuple[str, ...] = ("claimhood", "content", "relation", "nested", "cue", "doubt")
 
 
 # Headline figures: name -> (count field, total field) of ``LedgerReport``. The shares are

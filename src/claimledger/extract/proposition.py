@@ -167,6 +167,63 @@ def _third_person(lemma: str) -> str:
     return lemma + "s"
 
 
+@dataclass(frozen=True, slots=True)
+class ContentRule:
+    """A rule of how an attributed content is read as a proposition: its id and purpose."""
+
+    id: str
+    purpose: str
+
+
+CONTENT_RULES: tuple[ContentRule, ...] = (
+    ContentRule(
+        "PR_CUE_CASE",
+        "a content that follows its cue in lower case is parsed so ('plans to' is a verb)",
+    ),
+    ContentRule(
+        "PR_DENIED_NOUN", "a denial of 'any intention to V' denies that the speaker intends to V"
+    ),
+)
+CONTENT_RULE_IDS = frozenset(r.id for r in CONTENT_RULES)
+
+# Nouns of intent a denial takes as its object ("denies any intention to invade", "rejected
+# plans to annex"), and the verb each stands for.
+INTENT_NOUNS: dict[str, str] = {
+    "intention": "intend",
+    "intentions": "intend",
+    "intent": "intend",
+    "plan": "plan",
+    "plans": "plan",
+    "desire": "want",
+    "wish": "want",
+    "aim": "aim",
+    "aims": "aim",
+}
+_DENIED_NOUN = re.compile(
+    r"^(?:(?:any|all|the|such|its|his|her|their|our)\s+)?(?P<noun>[a-z]+)\s+(?P<rest>to\s+\S.*)$",
+    re.I | re.S,
+)
+
+
+def denied_noun(cue: str | None, content: str) -> str | None:
+    """The content a denial of an intention denies, with the intention as its verb.
+
+    "The Kremlin denies | any intention to invade": the content is a noun phrase, and
+    read as written it says nothing. What is denied is that the Kremlin *intends* to
+    invade: "intends to invade", which the reader gives the speaker as subject and
+    negates. Only a denial cue and a noun of ``INTENT_NOUNS`` followed by "to" qualify.
+    """
+    if not is_denial(cue):
+        return None
+    m = _DENIED_NOUN.match(content.strip())
+    if m is None:
+        return None
+    verb = INTENT_NOUNS.get(m.group("noun").lower())
+    if verb is None:
+        return None
+    return f"{_third_person(verb)} {m.group('rest')}"
+
+
 def denied_verb(cue: str | None, content: str, *, nlp: Any) -> str | None:
     """The verb a denial cue took from its content, as a finite verb, or None.
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
@@ -77,16 +77,30 @@ def _proposition(text: str) -> str:
     return main_clause(canonical_text(_DATELINE.sub("", text)))
 
 
-def asserted_content(st: Statement) -> str:
+def asserted_content(st: Statement, *, rules_off: Collection[str] = ()) -> str:
     """The content a statement's proposition is read from: ``_proposition`` of its content,
     with the verb a denial cue took from it put back ("Russia denies planning | to enter
-    Ukraine" -> "Russia plans to enter Ukraine", which the reader then negates)."""
+    Ukraine" -> "Russia plans to enter Ukraine", which the reader then negates).
+
+    Rules (``extract/proposition.py`` ``CONTENT_RULES``): ``PR_CUE_CASE`` keeps the lower
+    case of a content that began so after its cue ("Russia denies | plans to invade": as
+    "Plans to invade" the parser reads a noun and no subject is given); ``PR_DENIED_NOUN``
+    reads a denied intention as the verb it names ("denies | any intention to invade" ->
+    "intends to invade").
+    """
     from claimledger.extract.attribution import load_nlp
-    from claimledger.extract.proposition import denied_verb
+    from claimledger.extract.proposition import denied_noun, denied_verb
 
     text = _proposition(st.content_text)
-    if not st.attributed:
+    if not st.attributed or not text:
         return text
+    if "PR_CUE_CASE" not in rules_off and text[:1].isupper():
+        at = st.content_text.lower().find(text[:30].lower())
+        if at >= 0 and st.content_text[at].islower():
+            text = text[0].lower() + text[1:]
+    noun = None if "PR_DENIED_NOUN" in rules_off else denied_noun(st.cue_text, text)
+    if noun is not None:
+        return noun
     verb = denied_verb(st.cue_text, text, nlp=load_nlp())
     if verb is None:
         return text
@@ -582,7 +596,7 @@ def analyse_articles(
     # speaker) is what is embedded and what a claim opened from it says.
     assessed = (
         assess(
-            [asserted_content(st) for st in to_embed],
+            [asserted_content(st, rules_off=config.claims.rules_off) for st in to_embed],
             [speaker_name(st) for st in to_embed],
             nlp=load_nlp(),
             denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
@@ -665,12 +679,14 @@ def check_rules_off(config: Config) -> None:
     from claimledger.extract.claimhood import RULE_IDS as CLAIM_RULES
     from claimledger.extract.nested_patterns import CUE_IDS
     from claimledger.extract.nested_patterns import RULE_IDS as NESTED_RULES
+    from claimledger.extract.proposition import CONTENT_RULE_IDS
     from claimledger.ingest.revisions import RULE_IDS as REVISION_RULES
     from claimledger.link.relation import RULE_IDS as RELATION_RULES
     from claimledger.stance.doubt import RULE_IDS as DOUBT_RULES
 
     known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES) | REVISION_RULES
     known = known | set(CUE_IDS) | set(DOUBT_RULES)  # judgement cues, the doubt gate
+    known = known | CONTENT_RULE_IDS
     unknown = sorted(set(config.claims.rules_off) - known)
     if unknown:
         raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")

@@ -1,0 +1,78 @@
+"""What an attributed statement asserts, read from its cue and content with a real parse:
+the content rules of ``extract/proposition.py`` (``PR_CUE_CASE``, ``PR_DENIED_NOUN``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claimledger.extract.claimhood import assess
+from claimledger.extract.proposition import denied_noun, is_denial
+from claimledger.pipeline.process import asserted_content
+from claimledger.records import Statement
+
+
+def _statement(speaker: str, cue: str, content: str) -> Statement:
+    return Statement(
+        id="s1",
+        article_id="a1",
+        content=(0, len(content)),
+        content_text=content,
+        kind="indirect",
+        source_text=speaker,
+        cue_text=cue,
+        speaker=speaker,
+    )
+
+
+def _proposition(nlp: Any, st: Statement, *, rules_off: tuple[str, ...] = ()) -> str:
+    text = asserted_content(st, rules_off=rules_off)
+    [(prop, _)] = assess([text], [st.speaker], nlp=nlp, denials=[is_denial(st.cue_text)])
+    return prop.text
+
+
+@pytest.mark.parametrize(
+    ("speaker", "cue", "content", "expected"),
+    [
+        # A denied intention is the speaker's intention, negated.
+        ("Kremlin", "denies", "any intention to invade", "Kremlin does not intend to invade"),
+        ("Moscow", "has repeatedly denied", "plans to attack Ukraine", None),
+        ("Russia", "rejected", "the plan to annex the region", None),
+    ],
+)
+def test_a_denied_intention_reads_as_the_speakers_negated_intent(
+    nlp: Any, speaker: str, cue: str, content: str, expected: str | None
+) -> None:
+    got = _proposition(nlp, _statement(speaker, cue, content))
+    if expected is not None:
+        assert got == expected
+    assert got.startswith(speaker) and " not " in got
+
+
+def test_a_content_after_its_cue_is_parsed_in_its_own_case(nlp: Any) -> None:
+    # "Plans to invade" reads as a noun with no subject to give; "plans to invade" as the
+    # speaker's verb, which the denial negates.
+    st = _statement("Russia", "denies", "plans to invade")
+    assert _proposition(nlp, st, rules_off=("PR_DENIED_NOUN",)) == "Russia does not plan to invade"
+    assert _proposition(nlp, st, rules_off=("PR_DENIED_NOUN", "PR_CUE_CASE")) == "Plans to invade"
+
+
+def test_the_rules_leave_what_they_are_not_for(nlp: Any) -> None:
+    # Not a denial: the intention is asserted as written.
+    assert denied_noun("said", "any intention to invade") is None
+    # Not a noun of intent.
+    assert denied_noun("denied", "any involvement in the attack") is None
+    # A capitalised name at the start stays as written.
+    st = _statement("NATO", "said", "Russia is massing troops")
+    assert asserted_content(st) == "Russia is massing troops"
+    # An outlet's own sentence is not read through a cue.
+    own = Statement(
+        id="s2",
+        article_id="a1",
+        content=(0, 15),
+        content_text="plans to invade",
+        kind="indirect",
+        attributed=False,
+    )
+    assert asserted_content(own) == "Plans to invade"
