@@ -205,7 +205,14 @@ def test_table_marks_worse_changes_and_rules_without_effect() -> None:
 
 def test_every_switchable_rule_is_a_valid_rules_off_id(config: Config) -> None:
     rules = switchable_rules()
-    assert {r.table for r in rules} == {"claimhood", "content", "relation", "nested", "cue", "doubt"}
+    assert {r.table for r in rules} == {
+        "claimhood",
+        "content",
+        "relation",
+        "nested",
+        "cue",
+        "doubt",
+    }
     assert len({r.id for r in rules}) == len(rules)
     for rule in rules:
         off = with_rule_off(config, rule.id)
