@@ -387,9 +387,9 @@ def task_incremental(sizes: Sequence[int], per_size: int) -> dict[str, Any]:
     import numpy as np
 
     from claimledger.link.index import VectorIndex
+    from claimledger.pipeline.analyse import DIM as PDIM
+    from claimledger.pipeline.claim_index import forget_open_indexes, index_path, open_index
     from claimledger.pipeline.local import ingest
-    from claimledger.pipeline.process import DIM as PDIM
-    from claimledger.pipeline.process import forget_open_indexes, index_path, open_index
 
     config = _config()
     _warm(config)
@@ -452,14 +452,12 @@ def task_incremental(sizes: Sequence[int], per_size: int) -> dict[str, Any]:
 
 def task_databases(n_store: int, n_link: int, vector_sizes: Sequence[int]) -> dict[str, Any]:
     """SQLite vs PostgreSQL: store+dedup, linking writes, and reading claim vectors back."""
+    from claimledger.pipeline.analyse import analyse_articles
     from claimledger.pipeline.batch import store_inputs
     from claimledger.pipeline.bench import synthetic_articles
-    from claimledger.pipeline.process import (
-        analyse_articles,
-        link_analysed,
-        open_index,
-        recompute_dirty,
-    )
+    from claimledger.pipeline.claim_index import open_index
+    from claimledger.pipeline.process import link_analysed
+    from claimledger.pipeline.verdict_queries import recompute_dirty
     from claimledger.store.ledger import Ledger
 
     config = _config()
@@ -533,14 +531,12 @@ def task_stages(n: int) -> dict[str, Any]:
     from claimledger.extract.attribution import load_nlp
     from claimledger.extract.checkworthy import score_checkworthy
     from claimledger.link.embeddings import get_embedder
+    from claimledger.pipeline.analyse import analyse_articles
     from claimledger.pipeline.batch import store_inputs
-    from claimledger.pipeline.process import (
-        analyse_articles,
-        extract_statements,
-        link_analysed,
-        open_index,
-        recompute_dirty,
-    )
+    from claimledger.pipeline.claim_index import open_index
+    from claimledger.pipeline.process import link_analysed
+    from claimledger.pipeline.statements import extract_statements
+    from claimledger.pipeline.verdict_queries import recompute_dirty
     from claimledger.store.ledger import Ledger
 
     config = _config()

@@ -1,7 +1,7 @@
 """A small ledger written through the lead's ``Ledger`` without the NLP models.
 
 Articles, statements, claims and links are stored as the pipeline would store
-them, then the real verdict engine (``pipeline.process.recompute``) replays
+them, then the real verdict engine (``pipeline.verdict_queries.recompute``) replays
 each claim's history. One article carries hostile content (script tags, event
 handlers, ``javascript:`` URLs, CSS injection, a 5000-character token) in its
 title, text, outlet, speaker and in a claim's text.
@@ -94,7 +94,8 @@ def _statement(
 
 def build_small(target: Path | str, config: Config) -> Built:
     """Write the small ledger into a store (a SQLite file path or a store URL); returns its ids."""
-    from claimledger.pipeline.process import actor_table, recompute
+    from claimledger.pipeline.actor_tables import actor_table
+    from claimledger.pipeline.verdict_queries import recompute
 
     url = target if isinstance(target, str) else f"sqlite:///{target}"
     ledger = Ledger.open(url)

@@ -54,7 +54,7 @@ def _factories() -> Any:
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The small ledger plus one long claim, its status replayed by the real engine."""
-    from claimledger.pipeline.process import recompute
+    from claimledger.pipeline.verdict_queries import recompute
 
     factories = _factories()
     config = factories.make_config()

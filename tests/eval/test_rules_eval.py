@@ -26,7 +26,7 @@ from claimledger.eval.rules import (
     switchable_rules,
     with_rule_off,
 )
-from claimledger.pipeline.process import check_rules_off
+from claimledger.pipeline.analyse import check_rules_off
 
 RULE = SwitchableRule("NC_CAPTION", "claimhood", "photo captions and picture credits")
 

@@ -88,7 +88,7 @@ def test_rules_have_ids_and_purposes() -> None:
 def test_an_unknown_rule_id_is_a_config_error() -> None:
     from claimledger.config import load_config
     from claimledger.errors import ConfigError
-    from claimledger.pipeline.process import check_rules_off
+    from claimledger.pipeline.analyse import check_rules_off
 
     check_rules_off(load_config(overrides={"claims": {"rules_off": ["NC_CAPTION", "SC_SUBJECT"]}}))
     with pytest.raises(ConfigError, match="NC_CAPTOIN"):

@@ -12,7 +12,7 @@ from claimledger.errors import ConfigError
 from claimledger.eval.rules import TABLES, choose_rules, switchable_rules, with_rule_off
 from claimledger.extract.nested import find_nested
 from claimledger.extract.nested_patterns import CUE_IDS, DEFAULT_RULES
-from claimledger.pipeline.process import check_rules_off
+from claimledger.pipeline.analyse import check_rules_off
 from claimledger.stance.doubt import RULE_IDS as DOUBT_IDS
 from claimledger.stance.doubt import doubt_rules
 

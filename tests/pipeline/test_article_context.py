@@ -19,8 +19,10 @@ import numpy as np
 import pytest
 
 from claimledger.config import load_config
-from claimledger.pipeline import process
-from claimledger.pipeline.process import DIM, Analysed, link_analysed
+from claimledger.pipeline.actor_tables import actor_table
+from claimledger.pipeline.analyse import DIM, Analysed
+from claimledger.pipeline.claim_index import forget_open_indexes
+from claimledger.pipeline.process import link_analysed
 from claimledger.records import Article, Origin, Statement, hash_id
 from claimledger.store.ledger import Ledger
 
@@ -122,8 +124,8 @@ def _run(
 
     stub = _Stances(stances)
     monkeypatch.setattr(predict, "predict_stance", stub)
-    process.forget_open_indexes()
-    table = process.actor_table("")
+    forget_open_indexes()
+    table = actor_table("")
     for n, (text, vec) in enumerate(claims):
         art = _article(ledger, f"claim{n}", 9, "Claimant News")
         link_analysed(

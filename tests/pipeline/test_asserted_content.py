@@ -9,7 +9,7 @@ import pytest
 
 from claimledger.extract.claimhood import assess
 from claimledger.extract.proposition import denied_noun, is_denial
-from claimledger.pipeline.process import asserted_content
+from claimledger.pipeline.statements import asserted_content
 from claimledger.records import Statement
 
 

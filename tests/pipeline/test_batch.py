@@ -15,13 +15,10 @@ import pytest
 from claimledger.config import Config, load_config
 from claimledger.errors import ConfigError
 from claimledger.pipeline import batch
-from claimledger.pipeline.process import (
-    Analysed,
-    ledger_actors,
-    process_pending,
-    run_actor_table,
-    statements_of,
-)
+from claimledger.pipeline.actor_tables import ledger_actors, run_actor_table
+from claimledger.pipeline.analyse import Analysed
+from claimledger.pipeline.process import process_pending
+from claimledger.pipeline.statements import statements_of
 from claimledger.records import Actor, Affiliation, Article, Attribution
 
 SAMPLE_ACTORS = str(

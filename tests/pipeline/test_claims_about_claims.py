@@ -101,7 +101,8 @@ def test_a_later_claim_about_the_claim_refutes_it_from_another_origin(
 def test_nested_rules_switch_off_by_id() -> None:
     from claimledger.config import load_config
     from claimledger.ingest.sources import Defaults, article_from_record
-    from claimledger.pipeline.process import actor_table, extract_statements, nested_statements
+    from claimledger.pipeline.actor_tables import actor_table
+    from claimledger.pipeline.statements import extract_statements, nested_statements
 
     config = load_config()
     art = article_from_record(dict(STORY), item="story", defaults=Defaults())

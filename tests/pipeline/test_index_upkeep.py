@@ -11,14 +11,9 @@ import pytest
 from sqlalchemy import insert
 
 from claimledger.link.index import VectorIndex
-from claimledger.pipeline import process
-from claimledger.pipeline.process import (
-    DIM,
-    forget_open_indexes,
-    index_path,
-    open_index,
-    save_index,
-)
+from claimledger.pipeline import claim_index
+from claimledger.pipeline.analyse import DIM
+from claimledger.pipeline.claim_index import forget_open_indexes, index_path, open_index, save_index
 from claimledger.store.ledger import Ledger
 from claimledger.store.models import MEMBER_KEY_BASE, ClaimMemberRow, ClaimRow
 
@@ -106,7 +101,7 @@ def test_index_behind_the_store_is_caught_up_not_rebuilt(
 def test_the_file_is_rewritten_once_enough_is_new(
     sqlite_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(process, "SAVE_AFTER_NEW", 4)
+    monkeypatch.setattr(claim_index, "SAVE_AFTER_NEW", 4)
     _add(sqlite_ledger, range(1, 11))
     index = open_index(sqlite_ledger)
     path = index_path(sqlite_ledger)
@@ -219,11 +214,11 @@ def test_a_kept_index_follows_a_claim_removed_from_the_store(ledger: Ledger) -> 
 def test_a_failed_article_leaves_no_kept_index(
     sqlite_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimledger.pipeline import process as proc
+    from claimledger.pipeline.process import link_analysed
 
     _add(sqlite_ledger, range(1, 6))
     open_index(sqlite_ledger)
-    assert sqlite_ledger.url in proc._OPEN
+    assert sqlite_ledger.url in claim_index._OPEN
 
     class Boom(Exception):
         pass
@@ -234,13 +229,13 @@ def test_a_failed_article_leaves_no_kept_index(
     monkeypatch.setattr(sqlite_ledger, "lock_linking", fail)  # inside the article's block
     article = SimpleNamespace(id="a1", published=None)
     with pytest.raises(Boom):
-        proc.link_analysed(
+        link_analysed(
             [SimpleNamespace(article=article, actors=[], statements=[])],  # type: ignore[list-item]
             ledger=sqlite_ledger,
             config=SimpleNamespace(
                 store=SimpleNamespace(index_dir=""), extract=SimpleNamespace(actors_file="")
             ),  # type: ignore[arg-type]
-            index=proc._OPEN[sqlite_ledger.url],
+            index=claim_index._OPEN[sqlite_ledger.url],
             actors=SimpleNamespace(get=lambda _: None),
         )
-    assert sqlite_ledger.url not in proc._OPEN
+    assert sqlite_ledger.url not in claim_index._OPEN

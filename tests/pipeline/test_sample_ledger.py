@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from claimledger.cli import app
 from claimledger.config import load_config
 from claimledger.pipeline.local import ingest
-from claimledger.pipeline.process import recompute_all
+from claimledger.pipeline.verdict_queries import recompute_all
 from claimledger.pipeline.views import claim_views, explain_claim
 from claimledger.store.ledger import Ledger
 from tests_paths import SAMPLE  # type: ignore[import-not-found]
@@ -283,12 +283,12 @@ def test_recompute_reproduces_history(sample: tuple[Ledger, Any]) -> None:
 def test_recompute_in_small_parts_reproduces_history(
     sample: tuple[Ledger, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimledger.pipeline import process
+    from claimledger.pipeline import verdict_queries
 
     ledger, config = sample
     ids = ledger.all_claim_ids()
     before = {cid: ledger.history(cid) for cid in ids}
-    monkeypatch.setattr(process, "RECOMPUTE_PART", 7)  # many parts, the last one short
+    monkeypatch.setattr(verdict_queries, "RECOMPUTE_PART", 7)  # many parts, the last one short
     assert recompute_all(ledger=ledger, config=config) == len(ids)
     assert {cid: ledger.history(cid) for cid in ids} == before
 
@@ -407,7 +407,8 @@ def _gold_assessment(ledger: Ledger, config: Any, expected: dict[str, Any], embe
     """
     from datetime import date
 
-    from claimledger.pipeline.process import ledger_actors, ledger_now, policy_of
+    from claimledger.pipeline.actor_tables import ledger_actors
+    from claimledger.pipeline.verdict_queries import ledger_now, policy_of
     from claimledger.records import Claim, Link, Outlet, hash_id
     from claimledger.verify.engine import assess
     from claimledger.verify.evidence import evidence_from_records, is_retraction

@@ -14,13 +14,8 @@ import numpy as np
 import pytest
 
 from claimledger.extract.actors import ActorTable
-from claimledger.pipeline.process import (
-    DIM,
-    Analysed,
-    _headline_statements,
-    _headline_text,
-    statements_of,
-)
+from claimledger.pipeline.analyse import DIM, Analysed, headline_statements, headline_text
+from claimledger.pipeline.statements import statements_of
 from claimledger.records import Article, Attribution, Statement, hash_id
 from tests_paths import SAMPLE  # type: ignore[import-not-found]
 
@@ -101,13 +96,13 @@ def test_a_sentence_relaying_a_known_actors_denial_is_that_actors_statement(
 
 
 def test_headline_speaker_is_not_what_it_reports() -> None:
-    assert _headline_text("Defence Ministry: Varnia building bridge") == "Varnia building bridge"
-    assert _headline_text("Varnia building bridge, ministry says") == "Varnia building bridge"
-    assert _headline_text("Storm brings snow") == "Storm brings snow"
-    assert _headline_text("Graham: Trump could act, Lindsey Graham Says.") == "Trump could act"
+    assert headline_text("Defence Ministry: Varnia building bridge") == "Varnia building bridge"
+    assert headline_text("Varnia building bridge, ministry says") == "Varnia building bridge"
+    assert headline_text("Storm brings snow") == "Storm brings snow"
+    assert headline_text("Graham: Trump could act, Lindsey Graham Says.") == "Trump could act"
     # A long phrase before a colon is the headline itself, not its speaker.
     long = "A Curious Plan to Fight Climate Change: Buy Mines, Sell Coal"
-    assert _headline_text(long) == long
+    assert headline_text(long) == long
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -141,20 +136,20 @@ def test_the_headline_statement_is_the_attributed_one_nearest_the_title() -> Non
         an.statements.append(st)
         an.vectors[st.id] = near(cos).tobytes()
     # s0 is the outlet's own sentence, s3 too unworthy even for a headline: s1 is the news.
-    assert _headline_statements(an, title) == {"s1"}
-    assert _headline_statements(an, _unit(rng.standard_normal(DIM))) == set()
+    assert headline_statements(an, title) == {"s1"}
+    assert headline_statements(an, _unit(rng.standard_normal(DIM))) == set()
 
 
 def test_a_capitalised_opening_word_is_no_dateline(table: ActorTable) -> None:
-    from claimledger.pipeline.process import _home_state
+    from claimledger.pipeline.statements import home_state
 
     for text in (
         "TARSK-backed forces advanced, the Defence Ministry said.",
         "TARSK, BELMORA and the alliance met, the Defence Ministry said.",
     ):
-        assert _home_state(_article(text, "Continental News Agency"), table) is None, text
+        assert home_state(_article(text, "Continental News Agency"), table) is None, text
     dated = "TARSK, 10 March (CNA) — Forces advanced, the Defence Ministry said."
-    assert _home_state(_article(dated, "Continental News Agency"), table) == "varnia"
+    assert home_state(_article(dated, "Continental News Agency"), table) == "varnia"
 
 
 def test_actors_stored_by_another_process_reach_the_ledger_table(
@@ -163,7 +158,7 @@ def test_actors_stored_by_another_process_reach_the_ledger_table(
     from pathlib import Path
 
     from claimledger.config import load_config
-    from claimledger.pipeline.process import ledger_actors
+    from claimledger.pipeline.actor_tables import ledger_actors
     from claimledger.records import Actor
 
     config = load_config(environ={}, user_file=Path("/nonexistent"))

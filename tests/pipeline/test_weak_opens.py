@@ -17,7 +17,8 @@ import pytest
 from claimledger.config import Config, load_config
 from claimledger.link import linker
 from claimledger.link.linker import Candidate, ClaimCandidate, PairScore
-from claimledger.pipeline.process import DIM, Analysed, _match_statements
+from claimledger.pipeline.analyse import DIM, Analysed
+from claimledger.pipeline.matching import match_statements
 from claimledger.records import Article, Statement
 
 TEXT = "Washington says a fake video shows a staged attack on Russian forces."
@@ -72,7 +73,7 @@ def only_a_contradiction(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("rules_off", "opens"), [((), True), (("EV_WEAK_OPENS",), False)])
 def test_a_contradiction_still_opens_its_own_claim(rules_off: tuple[str, ...], opens: bool) -> None:
     an, st = _analysed()
-    matched, unmatched = _match_statements(
+    matched, unmatched = match_statements(
         an,
         index=None,
         lookup=None,

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 
 from claimledger.config import Config, load_config
 from claimledger.errors import AccessDenied, ConfigError, NotFound
-from claimledger.pipeline.process import recompute_all, recompute_dirty
+from claimledger.pipeline.verdict_queries import recompute_all, recompute_dirty
 from claimledger.pipeline.views import claim_views, explain_claim
 from claimledger.records import Article, Link, Origin, Statement, hash_id
 from claimledger.review.analysts import Analyst

@@ -123,7 +123,7 @@ def _date(value: str | None, what: str) -> datetime | None:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create (or migrate) the ledger and load the actor table into it."""
-    from claimledger.pipeline.process import load_actors
+    from claimledger.pipeline.actor_tables import load_actors
 
     state = _state(ctx)
     n = load_actors(ledger=state.ledger, config=state.config)
@@ -413,7 +413,7 @@ def _track_file(state: State, file: Path, input_format: str | None) -> None:
 @app.command()
 def recompute(ctx: typer.Context) -> None:
     """Recompute every claim's status history from stored statements and links."""
-    from claimledger.pipeline.process import recompute_all
+    from claimledger.pipeline.verdict_queries import recompute_all
 
     state = _state(ctx)
     n = recompute_all(ledger=state.ledger, config=state.config)

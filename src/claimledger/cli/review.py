@@ -349,7 +349,7 @@ def suggestions(
     who: As = None,
 ) -> None:
     """Show or set whether low-confidence links are suggestions in this ledger."""
-    from claimledger.pipeline.process import policy_of
+    from claimledger.pipeline.verdict_queries import policy_of
     from claimledger.review.analysts import require_role
     from claimledger.review.apply import suggestion_policy
     from claimledger.review.store import set_setting
@@ -361,7 +361,7 @@ def suggestions(
         analyst = _who(ctx, who)
         require_role(analyst, "admin")
         set_setting(state.ledger, "suggestions", value, analyst=analyst, via="cli")
-        from claimledger.pipeline.process import recompute_all
+        from claimledger.pipeline.verdict_queries import recompute_all
 
         recompute_all(ledger=state.ledger, config=state.config)
     on, below = suggestion_policy(state.ledger, policy_of(state.config))

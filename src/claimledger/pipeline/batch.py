@@ -36,17 +36,14 @@ from typing import Any
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
 from claimledger.ingest.sources import Defaults
+from claimledger.pipeline.actor_tables import ledger_actors
+from claimledger.pipeline.analyse import Analysed
+from claimledger.pipeline.claim_index import open_index
 from claimledger.pipeline.local import fetch_options, new_run_id, store_sources
 from claimledger.pipeline.parquet import is_parquet, read_parquet
-from claimledger.pipeline.process import (
-    Analysed,
-    ProcessReport,
-    ledger_actors,
-    link_analysed,
-    open_index,
-    process_pending,
-    recompute_dirty,
-)
+from claimledger.pipeline.process import link_analysed, process_pending
+from claimledger.pipeline.report import ProcessReport
+from claimledger.pipeline.verdict_queries import recompute_dirty
 from claimledger.records import Article, IngestFailure, IngestReport
 from claimledger.store.ledger import Ledger
 

@@ -35,13 +35,10 @@ def bench_claim_stage(articles: int = 0) -> dict[str, Any]:
     from claimledger.extract.attribution import load_nlp
     from claimledger.extract.claimhood import assess
     from claimledger.extract.proposition import is_denial
+    from claimledger.pipeline.analyse import analyse_articles
     from claimledger.pipeline.local import ingest
-    from claimledger.pipeline.process import (
-        analyse_articles,
-        asserted_content,
-        link_analysed,
-        speaker_name,
-    )
+    from claimledger.pipeline.process import link_analysed
+    from claimledger.pipeline.statements import asserted_content, speaker_name
 
     config = load_config(environ={})
     nlp = load_nlp()

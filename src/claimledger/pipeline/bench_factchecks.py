@@ -261,8 +261,9 @@ def one_by_one(path: Path, db: Path) -> dict[str, float]:
     """Track each fact-check of ``path`` alone (``track_claim`` + ``add_manual_evidence``),
     MiniLM loaded first; wall and CPU seconds of the loop."""
     from claimledger.ingest.factchecks import FactCheck, read_factchecks
+    from claimledger.pipeline.actor_tables import ledger_actors
     from claimledger.pipeline.manual_evidence import add_manual_evidence
-    from claimledger.pipeline.process import ledger_actors, track_claim
+    from claimledger.pipeline.process import track_claim
     from claimledger.store.ledger import Ledger
 
     config = _warm()

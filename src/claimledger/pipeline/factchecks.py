@@ -107,13 +107,9 @@ def import_rows(
 ) -> FactCheckReport:
     """Track the fact-checks ``read_factchecks`` gives (the bad rows become failures);
     as :func:`import_factchecks`, for a caller that has opened the file itself."""
-    from claimledger.pipeline.process import (
-        RECOMPUTE_PART,
-        ledger_actors,
-        open_index,
-        recompute,
-        save_index,
-    )
+    from claimledger.pipeline.actor_tables import ledger_actors
+    from claimledger.pipeline.claim_index import open_index, save_index
+    from claimledger.pipeline.verdict_queries import RECOMPUTE_PART, recompute
 
     report = FactCheckReport()
     actors = ledger_actors(ledger, config)
@@ -166,8 +162,8 @@ def _import_batch(
     transaction. Returns the ids of the claims whose evidence or existence changed."""
     from claimledger.link.embeddings import get_embedder
     from claimledger.link.linker import canonical_text, linking_entities
+    from claimledger.pipeline.analyse import DIM
     from claimledger.pipeline.manual_evidence import manual_evidence_id, put_manual_evidence
-    from claimledger.pipeline.process import DIM
     from claimledger.verify.manual import ManualEvidence, rating_stance
 
     now = datetime.now(UTC)

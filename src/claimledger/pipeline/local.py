@@ -66,7 +66,7 @@ def store_sources(
         skip_feed_keys: Feed entries already handled by an earlier poll.
         items: Records already read (e.g. from Parquet) to store instead of reading ``sources``.
     """
-    from claimledger.pipeline.process import actor_table
+    from claimledger.pipeline.actor_tables import actor_table
 
     report = IngestReport()
     table = actor_table(config.extract.actors_file)

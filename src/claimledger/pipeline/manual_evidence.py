@@ -5,7 +5,7 @@ article: a fact-checker's rating of a claim (``kind='factcheck'``, imported by
 ``claimledger track --file``, pipeline/factchecks.py) and a URL or note an analyst adds
 with its source and date (``kind='analyst'``). :func:`add_manual_evidence` is the one
 way to add a piece by hand; :func:`manual_evidence_records` is how it reaches the
-verdict engine (``process.claim_evidence``), and :func:`factcheck_reviews` how the
+verdict engine (``verdict_queries.claim_evidence``), and :func:`factcheck_reviews` how the
 ratings leave again in a ClaimReview export.
 """
 
@@ -95,7 +95,8 @@ def add_manual_evidence(
         ConfigError: E402 when the kind or stance is unknown, the source is blank,
             there is neither URL nor note, or no stance is given or readable.
     """
-    from claimledger.pipeline.process import ledger_actors, recompute
+    from claimledger.pipeline.actor_tables import ledger_actors
+    from claimledger.pipeline.verdict_queries import recompute
 
     if kind not in MANUAL_KINDS:
         raise ConfigError(Code.E402, claim_id, reason=f"unknown evidence kind {kind!r}")

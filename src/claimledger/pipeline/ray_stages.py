@@ -32,12 +32,8 @@ from typing import Any
 
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
-from claimledger.pipeline.process import (
-    Analysed,
-    actor_table,
-    analyse_articles,
-    run_actor_table,
-)
+from claimledger.pipeline.actor_tables import actor_table, run_actor_table
+from claimledger.pipeline.analyse import Analysed, analyse_articles
 from claimledger.records import Actor, Article
 
 log = logging.getLogger(__name__)

@@ -112,10 +112,10 @@ def assessments(
     its evidence is the items dated up to it; a claim that cannot be assessed takes
     the status its history held then.
     """
-    from claimledger.pipeline.process import (
+    from claimledger.pipeline.actor_tables import ledger_actors
+    from claimledger.pipeline.verdict_queries import (
         claim_evidence,
         claim_headlines,
-        ledger_actors,
         ledger_now,
         policy_of,
     )
@@ -351,7 +351,7 @@ def explain_claim(
 def extract_files(files: Sequence[Path], *, actors_file: str = "") -> Iterator[dict[str, Any]]:
     """The attributions of each file (``claimledger extract``), or ``{"error": ...}`` per bad file."""
     from claimledger.extract.attribution import attribution_records, extract_texts
-    from claimledger.pipeline.process import actor_table
+    from claimledger.pipeline.actor_tables import actor_table
 
     names: list[str] = []
     texts: list[str] = []

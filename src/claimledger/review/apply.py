@@ -73,7 +73,7 @@ def suggestion_policy(ledger: Ledger, policy: Policy) -> tuple[bool, float]:
 def _policy(config: Config | None) -> Policy:
     if config is None:
         return DEFAULT_POLICY
-    from claimledger.pipeline.process import policy_of
+    from claimledger.pipeline.verdict_queries import policy_of
 
     found: Policy = policy_of(config)
     return found
@@ -396,7 +396,7 @@ def review(
         ConfigError: E402 for an action the ledger cannot take (reason empty, a merge
             into itself, a statement not linked to the claim...).
     """
-    from claimledger.pipeline.process import recompute
+    from claimledger.pipeline.verdict_queries import recompute
 
     require_role(analyst, "reviewer")
     reason = " ".join(reason.split())

@@ -40,12 +40,8 @@ def _candidates(ledger: Ledger, bar: float) -> list[str]:
 
 def review_queue(ledger: Ledger, *, config: Config) -> list[dict[str, Any]]:
     """The queue, most consequential first."""
-    from claimledger.pipeline.process import (
-        claim_headlines,
-        ledger_actors,
-        ledger_now,
-        policy_of,
-    )
+    from claimledger.pipeline.actor_tables import ledger_actors
+    from claimledger.pipeline.verdict_queries import claim_headlines, ledger_now, policy_of
     from claimledger.pipeline.views import assessments
     from claimledger.review.apply import Review, suggestion_policy
     from claimledger.verify.engine import assess, is_counted

@@ -1,0 +1,488 @@
+"""Evidence linking: each statement's candidate claims, whether it restates a claim or
+is evidence about it (claim identity at link time), article context, doubts about the
+article's news and judgements, and the links written with their stances."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, update
+
+from claimledger.config import Config
+from claimledger.extract.proposition import Proposition
+from claimledger.pipeline.analyse import Analysed, as_vector
+from claimledger.pipeline.claim_index import StoreCandidates
+from claimledger.pipeline.report import ProcessReport
+from claimledger.pipeline.statements import proposition_text, speaker_name
+from claimledger.records import Article, Link, Statement, hash_id
+from claimledger.store.ledger import Ledger
+from claimledger.store.models import ClaimRow
+
+log = logging.getLogger(__name__)
+
+
+# A linked statement becomes a further way into its claim only when it is a
+# close paraphrase: looser members would let claims drift into their neighbours.
+MEMBER_SIMILARITY = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A statement's candidate link to a claim, and the kind of link it would be."""
+
+    statement: Statement
+    claim_id: str
+    key: int | None
+    similarity: float
+    claim_text: str
+    weak: bool = False  # a contradiction link: kept only if the stance refutes or questions
+    context: bool = False  # an article-context link: kept only if the stance takes a side
+    # Evidence about the claim, not the claim itself (link/relation.py): kept only if the
+    # stance takes a side, never a way into the claim; ``failed`` names the same-claim
+    # rules the pair failed.
+    evidence: bool = False
+    failed: tuple[str, ...] = ()
+    # A doubt about the article's own news: kept only if the stance refutes or questions.
+    doubt: bool = False
+
+
+class ClaimFacts:
+    """Propositions and subject sides of candidate claims, read once per linking run.
+
+    A claim opened in this run brings its statement's proposition; an older one is
+    parsed from its stored text (already a self-contained proposition) when first met.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self._facts: dict[str, tuple[Proposition, str | None]] = {}
+
+    def side(self, prop: Proposition, actor_id: str | None = None) -> str | None:
+        """The state (or, failing that, the actor) a proposition's subject stands for."""
+        return subject_side(prop, self.table, actor_id=actor_id)
+
+    def put(self, claim_id: str, prop: Proposition, side: str | None) -> None:
+        self._facts[claim_id] = (prop, side)
+
+    def get(self, claim_id: str, text: str) -> tuple[Proposition, str | None]:
+        found = self._facts.get(claim_id)
+        if found is None:
+            from claimledger.extract.attribution import load_nlp
+            from claimledger.extract.claimhood import assess
+
+            [(prop, _)] = assess([text], [None], nlp=load_nlp())
+            found = (prop, self.side(prop))
+            self._facts[claim_id] = found
+        return found
+
+
+def subject_side(prop: Proposition, table: Any, *, actor_id: str | None = None) -> str | None:
+    """The state a proposition's subject acts for: that of the first name in it the actor
+    table knows ("Moscow", "Russian troops" -> russia); the speaker's when the subject was
+    resolved from the speaker (``actor_id``); None when unknown or no state's (reporters,
+    satellite firms and monitors observe, they are not the doers a claim is about)."""
+    for name in prop.subject_names:
+        actor = table.resolve(name)
+        if actor is not None and not actor.id.startswith("auto:"):
+            state = table.home_state(actor.id)
+            return str(state) if state else None
+    if actor_id is not None and prop.subject_names and prop.subject is not None:
+        state = table.home_state(actor_id)
+        return str(state) if state else None
+    return None
+
+
+def statement_side(an: Analysed, st: Statement, facts: ClaimFacts) -> str | None:
+    prop = an.propositions.get(st.id)
+    if prop is None:
+        return None
+    speaker = speaker_name(st)
+    resolved = speaker is not None and prop.subject == speaker
+    return facts.side(prop, st.actor_id if resolved else None)
+
+
+def match_statements(
+    an: Analysed,
+    *,
+    index: Any,
+    lookup: StoreCandidates,
+    config: Config,
+    facts: ClaimFacts,
+) -> tuple[list[Match], list[Statement]]:
+    """Each embedded statement's best claim, as a same-claim or an evidence match.
+
+    A statement that is only evidence about its claim is also returned as unmatched:
+    it may open a claim of its own.
+    """
+    from claimledger.link.linker import content_words, scored_candidates
+    from claimledger.link.relation import Thresholds, relation
+
+    matched: list[Match] = []
+    unmatched: list[Statement] = []
+    art = an.article
+    bars = Thresholds(same=config.link.same_similarity, evidence=config.link.evidence_similarity)
+    for st in an.statements:
+        raw = an.vectors.get(st.id)
+        if raw is None:
+            continue
+        accepted, weak = scored_candidates(
+            as_vector(raw),
+            actor_id=st.actor_id,
+            entities=frozenset(an.entities.get(st.id, ())),
+            date=st.time_resolved or (art.published.date() if art.published else None),
+            index=index,
+            candidates=lookup,
+            k=config.link.k,
+            threshold=min(config.link.threshold, bars.evidence),
+            words=content_words(proposition_text(st.content_text)),
+        )
+        prop = an.propositions.get(st.id)
+        if not accepted:
+            if weak is not None:
+                # A contradiction candidate: kept only if the stance refutes or questions.
+                matched.append(
+                    Match(
+                        st,
+                        weak.claim.claim_id,
+                        weak.key,
+                        weak.pair.similarity,
+                        weak.claim.text,
+                        weak=True,
+                    )
+                )
+                if "EV_WEAK_OPENS" in config.claims.rules_off:
+                    continue
+            # A contradiction of one claim may be a claim of its own ("a fake video shows
+            # a staged attack" against "Russia may attack at any moment"), as evidence is.
+            unmatched.append(st)
+            continue
+        same: Match | None = None
+        evidence: list[Match] = []
+        rules_off: Sequence[str] = config.claims.rules_off
+        if st.id in an.embedded:
+            # "Moscow's claim that it was withdrawing forces" names a claim Moscow made
+            # before, in the judge's words: its side must agree, its verb need not
+            # ("withdrawing" for "pulling back").
+            rules_off = (*rules_off, "SC_PREDICATE")
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "candidates %s: %s",
+                st.id,
+                ", ".join(f"{c.claim.claim_id}@{c.pair.similarity:.2f}" for c in accepted),
+            )
+        for cand in accepted:
+            cos = cand.pair.similarity
+            kind: str = "same"
+            failed: list[str] = []
+            if prop is not None:
+                claim_prop, claim_side = facts.get(cand.claim.claim_id, cand.claim.text)
+                kind, failed = relation(
+                    cos,
+                    prop,
+                    claim_prop,
+                    stmt_side=statement_side(an, st, facts),
+                    claim_side=claim_side,
+                    thresholds=bars,
+                    rules_off=rules_off,
+                )
+                if kind == "same" and cand.pair.score < config.link.threshold:
+                    kind = "evidence"
+            if kind == "same" and same is None:
+                same = Match(st, cand.claim.claim_id, cand.key, cos, cand.claim.text)
+            elif (
+                kind != "none"
+                and len(evidence) < EVIDENCE_PER_STATEMENT
+                and not _made_after(cand.claim, art)
+            ):
+                evidence.append(
+                    Match(
+                        st,
+                        cand.claim.claim_id,
+                        cand.key,
+                        cos,
+                        cand.claim.text,
+                        evidence=True,
+                        failed=tuple(failed),
+                    )
+                )
+        matched.extend([same] if same is not None else [])
+        matched.extend(evidence)
+        if same is None:
+            # Only evidence about other claims (or nothing): it may open a claim of its own.
+            unmatched.append(st)
+    return matched, unmatched
+
+
+def _made_after(claim: Any, article: Article) -> bool:
+    """Whether a claim was first made after ``article`` was published: no evidence about it.
+
+    Linking in publication order never sees such a claim; writers linking concurrently, or
+    an archive ingested after newer news, would, and the ledger would depend on the order
+    articles happened to be linked in.
+    """
+    made, published = claim.first_seen, article.published
+    return made is not None and published is not None and made > published
+
+
+# Claims a statement may be evidence about besides the one it restates.
+EVIDENCE_PER_STATEMENT = 2
+
+
+def context_matches(
+    an: Analysed,
+    statements: Sequence[Statement],
+    relayed: Sequence[Match],
+    *,
+    session: Any,
+    tried: set[tuple[str, str]],
+) -> list[Match]:
+    """Article context: unlinked statements of an article offered to the claim it relays.
+
+    ``relayed`` are the article's kept, ordinary (not contradiction) links. When they
+    all go to one claim, a close paraphrase of it is in the article and the article
+    is about it, so its other sentences may carry evidence without naming it
+    (``linker.inherits_subject``); the caller keeps such a link only on a confident
+    supporting or refuting stance (``linker.keeps_context_link``). An article that
+    relays several claims has no single subject for a nameless sentence to inherit:
+    nothing is offered.
+    """
+    from claimledger.link.linker import content_words, inherits_subject
+
+    subjects = {m.claim_id: m.key for m in relayed}
+    if len(subjects) != 1:
+        return []
+    [(claim_id, key)] = subjects.items()
+    row = session.get(ClaimRow, claim_id)
+    if row is None or not row.vector:
+        return []
+    claim_vec, claim_ents = as_vector(row.vector), frozenset(row.entities or ())
+    claim_words = content_words(row.text)
+    out: list[Match] = []
+    for st in statements:
+        raw = an.vectors.get(st.id)
+        if raw is None or (st.id, claim_id) in tried:
+            continue
+        cos = float(as_vector(raw) @ claim_vec)
+        ents = frozenset(an.entities.get(st.id, ()))
+        if inherits_subject(
+            cos,
+            entities=ents,
+            claim_entities=claim_ents,
+            words=content_words(proposition_text(st.content_text)),
+            claim_words=claim_words,
+        ):
+            out.append(Match(st, claim_id, key, cos, row.text, context=True))
+    return out
+
+
+def doubt_matches(an: Analysed, *, session: Any, rules_off: Sequence[str] = ()) -> list[Match]:
+    """The article's own news and the doubts about it that follow (the usual shape of a
+    story: a party announces, the other side asks for proof, an observer sees no sign).
+
+    The claim the headline's statement asserts or reports is offered every other
+    statement of the article about the same kind of event (cosine at least the article
+    context's bar) that is not yet linked to it; ``link_reports`` keeps those whose
+    stance refutes or questions it.
+    """
+    from claimledger.link.linker import DEFAULT_WEIGHTS
+    from claimledger.stance.doubt import doubt_rules
+    from claimledger.store.models import LinkRow
+
+    if not an.headline or DEFAULT_WEIGHTS.context_min_similarity is None:
+        return []
+    [head_id] = sorted(an.headline)
+    head = next(st for st in an.statements if st.id == head_id)
+    rows = session.execute(
+        select(LinkRow.claim_id).where(
+            LinkRow.statement_id == head_id, LinkRow.role.in_(("assertion", "report"))
+        )
+    ).all()
+    if len(rows) != 1:
+        return []
+    claim_id = rows[0][0]
+    claim = session.get(ClaimRow, claim_id)
+    if claim is None or not claim.vector:
+        return []
+    linked = set(
+        session.scalars(select(LinkRow.statement_id).where(LinkRow.claim_id == claim_id)).all()
+    )
+    claim_vec = as_vector(claim.vector)
+    out = []
+    for st in an.statements:
+        raw = an.vectors.get(st.id)
+        if raw is None or st.id in linked or st.id == head.id:
+            continue
+        cos = float(as_vector(raw) @ claim_vec)
+        # A doubt cue needs no words of the claim: "we will see, then we will believe".
+        if cos >= DEFAULT_WEIGHTS.context_min_similarity or doubt_rules(
+            st.content_text, off=rules_off
+        ):
+            out.append(Match(st, claim_id, None, cos, claim.text, doubt=True))
+    return out
+
+
+# How sure a judgement read off a cue ("false", "cannot verify") is: above the verdict
+# policy's default ``min_confidence``, below a model's confident call.
+JUDGEMENT_CONFIDENCE = 0.8
+
+
+def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: ProcessReport) -> None:
+    """Link each judging statement to the claim its embedded claim asserts or reports."""
+    from claimledger.store.models import LinkRow
+
+    for j in an.judgements:
+        claim_ids = session.scalars(
+            select(LinkRow.claim_id).where(
+                LinkRow.statement_id == j.embedded_id,
+                LinkRow.role.in_(("assertion", "report")),
+            )
+        ).all()
+        for claim_id in sorted(set(claim_ids)):
+            link = Link(
+                id=hash_id(claim_id, j.outer_id, prefix="l"),
+                claim_id=claim_id,
+                article_id=an.article.id,
+                stance=j.stance,  # type: ignore[arg-type]
+                confidence=JUDGEMENT_CONFIDENCE,
+                similarity=1.0,
+                statement_id=j.outer_id,
+                role="evidence",
+            )
+            if ledger.put_link(session, link):
+                report.links += 1
+                session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(dirty=True))
+
+
+def _stance_text(an: Analysed, st: Statement) -> str:
+    """What a statement's stance towards a claim is read from.
+
+    A denial whose proposition is its content negated ("Russia denied | it plans to
+    invade" -> "Russia does not plan to invade") asserts that negation: the stance model
+    reads the proposition, not "Russia denied it plans to invade", which it takes for a
+    refutation even of the claim that Russia does not plan to invade. Otherwise the
+    statement's own stance text (``stance.predict.statement_stance_text``).
+    """
+    from claimledger.extract.proposition import is_denial
+    from claimledger.stance.predict import statement_stance_text
+
+    prop = an.propositions.get(st.id)
+    if prop is not None and st.attributed and prop.negated and is_denial(st.cue_text):
+        return prop.text
+    return statement_stance_text(st)
+
+
+def link_reports(
+    an: Analysed,
+    matched: list[Match],
+    *,
+    ledger: Ledger,
+    session: Any,
+    index: Any,
+    lookup: StoreCandidates,
+    report: ProcessReport,
+    rules_off: Sequence[str] = (),
+) -> list[Statement]:
+    """Write report links with their stances; return statements the stance model found unrelated."""
+    from claimledger.link.linker import (
+        content_words,
+        keeps_context_link,
+        keeps_weak_link,
+        main_clause,
+    )
+    from claimledger.link.relation import (
+        keeps_article_reaction,
+        keeps_evidence,
+        relays,
+        restated_stance,
+    )
+    from claimledger.stance.predict import predict_stance
+
+    if not matched:
+        return []
+    # Stance towards what the claim asserts, not towards the background it concedes.
+    stances = predict_stance(
+        [(main_clause(m.claim_text), _stance_text(an, m.statement)) for m in matched]
+    )
+    unrelated: list[Statement] = []
+    for m, (stance, conf) in zip(matched, stances, strict=True):
+        st = m.statement
+        if (
+            stance == "unrelated"
+            or (m.weak and not keeps_weak_link(stance, conf))
+            or (m.context and not keeps_context_link(stance, conf))
+            or (m.evidence and not keeps_evidence(stance, conf, m.failed, rules_off=rules_off))
+            or (
+                m.doubt
+                and not keeps_article_reaction(
+                    stance,
+                    conf,
+                    shared=len(
+                        content_words(proposition_text(st.content_text))
+                        & content_words(m.claim_text)
+                    ),
+                    rules_off=rules_off,
+                )
+            )
+        ):
+            log.debug(
+                "drop %s -> %s: %s %.2f (cos %.2f, failed %s)",
+                st.id,
+                m.claim_id,
+                stance,
+                conf,
+                m.similarity,
+                ",".join(m.failed) or "-",
+            )
+            # A dropped evidence link leaves its statement where it was (it is already
+            # free to open a claim); a dropped restatement frees it.
+            if not m.evidence:
+                unrelated.append(st)
+            continue
+        # An outlet's sentence that names someone's report of the claim relays it ("a
+        # patrol visited Lerin following reports that it had been shelled") without
+        # asserting it (``relation.relays``).
+        restates = not (m.evidence or m.weak or m.context or m.doubt) and (
+            st.attributed or not relays(an.propositions.get(st.id))
+        )
+        # Dating and membership below still read the model's own stance: a restatement the
+        # model read as mere discussion is a report on the claim, neither the repeat of a
+        # prediction that dates it nor one of its ways in.
+        modelled = stance
+        if restates:
+            stance = restated_stance(stance, rules_off=rules_off)
+        link = Link(
+            id=hash_id(m.claim_id, st.id, prefix="l"),
+            claim_id=m.claim_id,
+            article_id=an.article.id,
+            stance=stance,
+            confidence=float(conf),
+            similarity=m.similarity,
+            statement_id=st.id,
+            role="evidence" if m.evidence or m.weak or m.context or m.doubt else "report",
+        )
+        report.links += int(ledger.put_link(session, link))
+        session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
+        # A report that repeats a prediction dates it; one that merely mentions a date
+        # near a claim (a warning "as early as Wednesday" linked to a request) does not.
+        if st.id in an.resolution and modelled == "supports":
+            ledger.set_resolution_date(session, m.claim_id, an.resolution[st.id])
+        # A refutation worded like the claim ("no withdrawal of units from Kasel") is not
+        # a paraphrase: as a member it would pull unrelated statements into the claim.
+        # Nor does a context link: it is evidence about the claim, not a way of saying it.
+        if (
+            m.similarity >= MEMBER_SIMILARITY
+            and modelled == "supports"
+            and not m.context
+            and not m.evidence
+        ):
+            raw = an.vectors[st.id]
+            member = ledger.add_member(session, m.claim_id, st.id, raw)
+            cand = lookup.get(m.key) if m.key is not None else None
+            if member is not None and cand is not None:
+                index.add(np.asarray([member], dtype=np.int64), as_vector(raw).reshape(1, -1))
+                lookup.put(member, cand)
+    return unrelated

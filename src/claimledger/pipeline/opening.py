@@ -1,0 +1,176 @@
+"""Claim opening: which of an article's unlinked statements open a claim, a restatement
+of a claim the article has just opened, and the claim written for a statement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from claimledger.config import Config
+from claimledger.pipeline.analyse import Analysed, as_vector
+from claimledger.pipeline.claim_index import StoreCandidates
+from claimledger.pipeline.matching import MEMBER_SIMILARITY, ClaimFacts, Match, statement_side
+from claimledger.pipeline.report import ProcessReport
+from claimledger.pipeline.statements import DATELINE, claim_body
+from claimledger.records import Article, Claim, Link, Statement, hash_id
+from claimledger.store.ledger import Ledger
+
+
+def claimant_name(st: Statement, article: Article, table: Any) -> str | None:
+    """Who makes the claim, as people name them: the actor's canonical name when the
+    speaker resolved to a known actor, else the speaker as written; the outlet
+    for its own sentences."""
+    if not st.attributed:
+        return article.outlet
+    actor = table.get(st.actor_id) if st.actor_id else None
+    if actor is not None and actor.id != "unknown" and not actor.id.startswith("auto:"):
+        return str(actor.name)
+    return st.speaker
+
+
+def open_claims(
+    an: Analysed,
+    statements: Sequence[Statement],
+    *,
+    config: Config,
+    link: Callable[[list[Match]], list[Statement]],
+    open_claim: Callable[[Statement], Match],
+    facts: ClaimFacts | None = None,
+) -> None:
+    """Open claims for the article's unlinked check-worthy (or headline) statements.
+
+    In reading order; a later sentence that restates a claim the article has just
+    opened (``_restates``) is a report on that claim, not a claim of its own, unless
+    the stance model finds it unrelated: then it is a claim after all.
+    """
+    opened: list[Match] = []
+    restated: list[Match] = []
+    for st in sorted(statements, key=lambda x: (x.content[0], x.id)):
+        if not _opens_claim(an, st, config=config) or st.id in an.not_claim:
+            continue
+        again = _restates(an, st, opened, config=config, facts=facts)
+        if again is not None:
+            restated.append(again)
+        else:
+            opened.append(open_claim(st))
+    for st in link(restated):
+        open_claim(st)
+
+
+def _opens_claim(an: Analysed, st: Statement, *, config: Config) -> bool:
+    """Whether a statement is worth a claim of its own (before the not-a-claim rules).
+
+    The headline's statement is; an outlet's own sentence is when the check-worthiness
+    model says so; a known speaker's assertion with a verb of its own is from a lower
+    score (``checkworthy.attributed_threshold``): an actor's assertion about facts,
+    events, intentions or the future is what a claim is, however it is worded.
+    """
+    score = st.checkworthiness or 0.0
+    # An embedded claim is one by construction: someone judged it.
+    if score >= config.checkworthy.threshold or st.id in an.headline or st.id in an.embedded:
+        return True
+    prop = an.propositions.get(st.id)
+    return (
+        st.attributed
+        and st.actor_id is not None
+        and prop is not None
+        and prop.finite
+        and score >= config.checkworthy.attributed_threshold
+    )
+
+
+def _restates(
+    an: Analysed,
+    st: Statement,
+    opened: Sequence[Match],
+    *,
+    config: Config,
+    facts: ClaimFacts | None = None,
+) -> Match | None:
+    """The claim opened earlier in this article that ``st`` restates, as a match, or None.
+
+    One article makes several points on one subject, all near each other: only a
+    paraphrase (cosine at least ``MEMBER_SIMILARITY`` and the linking threshold) of a
+    claim it has just opened is a restatement of that claim.
+    """
+    raw = an.vectors.get(st.id)
+    if raw is None or not opened:
+        return None
+    bar = max(MEMBER_SIMILARITY, config.link.threshold)
+    best: tuple[float, Match] | None = None
+    for m in opened:
+        cos = float(as_vector(raw) @ as_vector(an.vectors[m.statement.id]))
+        if cos >= bar and (best is None or cos > best[0]):
+            best = (cos, m)
+    if best is None:
+        return None
+    cos, m = best
+    prop, other = an.propositions.get(st.id), an.propositions.get(m.statement.id)
+    if facts is not None and prop is not None and other is not None:
+        from claimledger.link.relation import failed_same_rules
+
+        # A paraphrase about another actor or other figures is a point of its own.
+        if failed_same_rules(
+            prop,
+            other,
+            stmt_side=statement_side(an, st, facts),
+            claim_side=statement_side(an, m.statement, facts),
+            rules_off=config.claims.rules_off,
+        ):
+            return None
+    return Match(st, m.claim_id, m.key, cos, m.claim_text)
+
+
+def open_claim(
+    an: Analysed,
+    st: Statement,
+    *,
+    ledger: Ledger,
+    session: Any,
+    index: Any,
+    lookup: StoreCandidates,
+    table: Any,
+    report: ProcessReport,
+    facts: ClaimFacts | None = None,
+) -> Match:
+    """Open a claim asserted by ``st``; returns it as ``st``'s own match."""
+    from claimledger.link.linker import ClaimCandidate, canonical_text
+
+    art = an.article
+    raw = an.vectors[st.id]
+    ents = frozenset(an.entities.get(st.id, ()))
+    body = claim_body(art.text, st)
+    prop = an.propositions.get(st.id)
+    claim = Claim(
+        id=hash_id(st.id, prefix="c"),
+        # The proposition when the content is what was said; a content that is no
+        # proposition on its own is told with its source and cue (``claim_body``).
+        text=prop.text
+        if prop is not None and body == st.content_text
+        else canonical_text(DATELINE.sub("", body)),
+        first_seen=art.published,
+        claimant_name=claimant_name(st, art, table),
+        claimant_actor_id=st.actor_id,
+        resolution_date=an.resolution.get(st.id),
+        first_statement_id=st.id,
+    )
+    key = ledger.put_claim(session, claim, vector=raw, entities=sorted(ents))
+    if facts is not None and prop is not None and claim.text == prop.text:
+        facts.put(claim.id, prop, statement_side(an, st, facts))
+    index.add(np.asarray([key], dtype=np.int64), as_vector(raw).reshape(1, -1))
+    lookup.put(key, ClaimCandidate.from_claim(claim, entities=ents))
+    report.claims += 1
+    link = Link(
+        id=hash_id(claim.id, st.id, prefix="l"),
+        claim_id=claim.id,
+        article_id=art.id,
+        stance="supports",
+        confidence=1.0,
+        similarity=1.0,
+        statement_id=st.id,
+        role="assertion",
+    )
+    report.links += int(ledger.put_link(session, link))
+    return Match(st, claim.id, key, 1.0, claim.text)
