@@ -13,6 +13,7 @@ from claimledger.extract.attribution_rules import (
     extend_coordination,
     extend_interrupted_subject,
     extend_split_quote,
+    point_back,
     token_range,
     trim_paragraphs,
 )
@@ -195,6 +196,61 @@ def test_a_second_act_of_the_speaker_is_no_interrupted_clause(nlp: Any) -> None:
     content = token_range(doc, (text.index("the plan"), text.index(", and")))
     assert content is not None
     assert extend_interrupted_subject(doc, info, content, (cue.start, cue.end)) == content
+
+
+def _pointed(nlp: Any, text: str, content: str, cue: str) -> str:
+    doc = nlp(text)
+    info = doc_info(doc, {})
+    at = text.index(cue)
+    cue_span = doc.char_span(at, at + len(cue))
+    span = token_range(doc, (text.index(content), text.index(content) + len(content)))
+    assert cue_span is not None and span is not None
+    new = point_back(doc, info, span, cue_span.start)
+    return str(doc[new[0] : new[1]].text)
+
+
+@pytest.mark.slow
+def test_a_content_that_points_back_is_the_sentence_before(nlp: Any) -> None:
+    text = (
+        "Russia is preparing a new offensive near Kharkiv and has massed troops. "
+        "The Institute for the Study of War said this in a new assessment."
+    )
+    assert _pointed(nlp, text, "this in a new assessment", "said") == text[: text.index(" The")]
+    # Across a paragraph break: the attribution opens its own paragraph.
+    text = (
+        "Ukraine will receive more air defence systems before the winter.\n\n"
+        "Juri Ratas, chairman of the Estonian parliament, said this at a briefing in Kyiv."
+    )
+    assert _pointed(nlp, text, "this at a briefing in Kyiv", "said") == text[: text.index("\n")]
+
+
+@pytest.mark.slow
+def test_a_pointer_under_no_verb_of_saying_or_with_a_clause_stays(nlp: Any) -> None:
+    # "blame" is no verb of saying: "this" names no statement.
+    text = "The losses mounted quickly. They can't blame this on President Bush."
+    assert _pointed(nlp, text, "this on President Bush", "blame") == "this on President Bush"
+    # "this is a turning point": "this" is the content's subject, not a pointer.
+    text = "The talks ended. She said this is a turning point for Europe."
+    content = "this is a turning point for Europe"
+    assert _pointed(nlp, text, content, "said") == content
+    # Nothing before the attribution to point at.
+    assert _pointed(nlp, "He said this at a briefing.", "this at a briefing", "said") == (
+        "this at a briefing"
+    )
+
+
+@pytest.mark.slow
+def test_a_pointed_sentence_another_attribution_holds_is_not_repeated(nlp: Any) -> None:
+    from claimledger.extract.attribution import extract_doc, load_model
+
+    text = (
+        "Ukraine will get more air defence soon, the minister promised.\n\n"
+        "Juri Ratas, chairman of the Estonian parliament, said this at a joint briefing."
+    )
+    found = extract_doc(nlp(text), model=load_model())
+    held = [text[a.content[0] : a.content[1]] for a in found]
+    assert not any(h.startswith("this") for h in held)
+    assert sum(h.startswith("Ukraine will get") for h in held) == 1
 
 
 def test_content_parts_drop_the_attribution_between_quotations() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from claimledger.extract.claimhood import RULE_IDS, RULES, assess, not_a_claim
+from claimledger.extract.claimhood import RULE_IDS, RULES, assess, in_link_line, not_a_claim
 
 
 def _rule(nlp: Any, text: str, *, attributed: bool = False, **kw: Any) -> str | None:
@@ -63,6 +63,23 @@ def test_NC_LINK_BOX(nlp: Any) -> None:
     assert _rule(nlp, "NATO WILL STAY") is None  # too short to tell
 
 
+def test_NC_LINK_LINE(nlp: Any) -> None:
+    text = (
+        "Germany will send another air defence system, the minister said.\n\n"
+        "Read also: German MoD says another Patriot system to be sent to Ukraine\n\n"
+        "Other Topics of Interest Estonia's PM: training in Ukraine won't trigger war "
+        "Kallas said that training Ukraine's forces would not be escalatory.\n"
+        "Readers also asked whether the system will arrive before winter."
+    )
+    said = text.index("German MoD says")
+    assert in_link_line(text, said) and in_link_line(text, text.index("Kallas said"))
+    # The article's own sentences, and a line that only starts like a label, are not.
+    assert not in_link_line(text, text.index("the minister said"))
+    assert not in_link_line(text, text.index("whether the system"))
+    assert _rule(nlp, CLAIM, attributed=True, link_line=True) == "NC_LINK_LINE"
+    assert _rule(nlp, CLAIM, attributed=True) is None
+
+
 @pytest.mark.parametrize("rule", sorted(RULE_IDS))
 def test_every_rule_can_be_switched_off(nlp: Any, rule: str) -> None:
     samples = {
@@ -74,6 +91,7 @@ def test_every_rule_can_be_switched_off(nlp: Any, rule: str) -> None:
             {"published": date(2022, 2, 3)},
         ),
         "NC_LINK_BOX": ("US WILL STAY IN NATO IF ALLIES PAY MORE", {}),
+        "NC_LINK_LINE": (CLAIM, {"link_line": True}),
     }
     text, kw = samples[rule]
     assert _rule(nlp, text, **kw) == rule

@@ -101,6 +101,17 @@ def test_EV_SIDED_SUPPORT() -> None:
     assert not keeps_evidence("supports", 0.55, [])
 
 
+def test_EV_SUPPORT_WORDS() -> None:
+    # Support sharing fewer than two content words with the claim is topic: dropped.
+    assert not keeps_evidence("supports", 0.9, [], shared=1)
+    assert keeps_evidence("supports", 0.9, [], shared=2)
+    assert keeps_evidence("supports", 0.9, [], shared=0, rules_off=["EV_SUPPORT_WORDS"])
+    # Disagreement needs no shared words ("no signs of de-escalation" refutes a pull-back).
+    assert keeps_evidence("refutes", 0.6, [], shared=0)
+    # Unknown (not given): the other rules decide.
+    assert keeps_evidence("supports", 0.9, [])
+
+
 def test_rules_switched_off() -> None:
     kind, failed = relation(
         0.8, MASS, DEPLOY, stmt_side="usa", claim_side="russia", rules_off=["SC_SUBJECT"]

@@ -119,6 +119,21 @@ def test_the_headline_adds_the_states_it_names_to_the_parties(table: ActorTable)
     assert parties == {"ukraine"}
 
 
+def test_a_claim_that_names_a_party_is_not_read_with_its_headline(table: ActorTable) -> None:
+    # Russia's denial sat under a headline about the US: the US is no party to it.
+    claim = Claim(
+        id="c4",
+        text="Russia does not plan to enter Ukraine",
+        first_seen=datetime(2022, 1, 25, 20, tzinfo=UTC),
+        claimant_name="Russia",
+        claimant_actor_id="russia",
+    )
+    headline = "US President Joe Biden says he would consider personal sanctions on Putin"
+    assert claim_parties(claim, resolver=table, affiliations=table, headline=headline) == {
+        "ukraine"
+    }
+
+
 def test_a_title_case_headline_is_read_name_by_name_and_creates_no_one() -> None:
     table = ActorTable.load()  # a private table: resolution could add actors to it
     before = len(table)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +32,7 @@ from claimledger.extract.attribution_rules import (
     extend_coordination,
     extend_interrupted_subject,
     extend_split_quote,
+    point_back,
     token_range,
     trim_paragraphs,
 )
@@ -280,6 +281,7 @@ def extract_doc(
     coordination: bool = True,
     paragraphs: bool = True,
     interrupted: bool = True,
+    pointers: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -303,6 +305,8 @@ def extract_doc(
             (``attribution_rules.trim_paragraphs``).
         interrupted: Carry a subject cut off from its clause by an interruption over it
             (``attribution_rules.extend_interrupted_subject``).
+        pointers: A content that only points back ("said this") is the sentence before
+            (``attribution_rules.point_back``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -311,6 +315,7 @@ def extract_doc(
     info = doc_info(doc, model.lexicon, text=text)
     use_tensor = bool(model.meta.get("cue_tensor", False))
     found: list[_Found] = []
+    pointing: list[int] = []  # indices in ``found`` of contents ``point_back`` moved
     for cue in _cue_spans(doc, info, cue_tagger, cue_threshold, use_tensor):
         window = cue_window(doc, info, cue)
         labels = list(
@@ -335,16 +340,34 @@ def extract_doc(
             joined = _fallback_content(doc, info, cue)
         if joined is None:
             continue
+        if pointers:
+            pointed = point_back(doc, info, joined, cue.start)
+            if pointed != joined:
+                pointing.append(len(found))
+                joined = pointed
         source_tokens: Span | None = None
         if src_runs:
             s, e = max(src_runs, key=_SourceRank(cue.start, _subjects_of(doc, cue)))
             source_tokens = doc[_after_dateline(doc, s, e) : e]
         found.append((joined, source_tokens, cue))
+    if pointing:
+        found = _unrepeated(found, pointing)
     if dash_signatures:
         found.extend(_dash_found(doc, text, found))
     if colon_speakers:
         found.extend(_colon_found(doc, text, found))
     return _attributions(doc, text, found, actors)
+
+
+def _unrepeated(found: list[_Found], pointing: Sequence[int]) -> list[_Found]:
+    """``found`` without the pointed-back contents another attribution already holds
+    ("..., the minister promised. Juri Ratas said this at a briefing")."""
+    others = [f[0] for i, f in enumerate(found) if i not in pointing]
+    return [
+        f
+        for i, f in enumerate(found)
+        if i not in pointing or not any(o[0] < f[0][1] and f[0][0] < o[1] for o in others)
+    ]
 
 
 _DATELINE_DASHES = frozenset({"—", "–", "--", "-"})

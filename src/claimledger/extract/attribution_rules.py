@@ -16,6 +16,8 @@ dev (see ``docs/extraction.md``) and switchable in ``extract_doc``:
 * A content cut before a conjunct of its own clause
   (:func:`extend_coordination`), or running over a paragraph break outside
   any quotation (:func:`trim_paragraphs`).
+* A content that only points back ("X said *this* in ..."): the sentence
+  before (:func:`point_back`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 from spacy.tokens import Doc
 
 from claimledger.extract.features import QUOTE_TOKENS, DocInfo, quote_regions
+from claimledger.extract.nested_patterns import OUTER_VERBS, SAY_VERBS
 
 # A dash cue: horizontal bar, em or en dash, or a hyphen between spaces.
 _DASH_LINE = re.compile(
@@ -291,6 +294,51 @@ def extend_interrupted_subject(
         if new_end > end:
             return (start, new_end)
     return span
+
+
+# Contents that only point at what was said before ("the ISW said *this* in its latest
+# assessment", "he said *so* on Tuesday").
+POINTER_WORDS = frozenset({"this", "so"})
+# The verbs of saying a pointer hangs from ("they can't blame *this* on Bush" points at
+# no statement).
+_SAYING = frozenset(SAY_VERBS) | frozenset(OUTER_VERBS)
+# A sentence pointed at has at least this many words (not a heading or a dateline).
+POINTED_MIN_WORDS = 4
+
+
+def point_back(doc: Doc, info: DocInfo, span: tuple[int, int], cue_start: int) -> tuple[int, int]:
+    """A content that is only a pointer stands for the sentence before its attribution.
+
+    News agencies put the source after what it said: "Russia is preparing a new offensive
+    near Kharkiv. The Institute for the Study of War (ISW) said this in its latest
+    assessment." The role CRF tags "this" as the content; what the ISW said is the
+    sentence before. A pointer is "this" or "so" governed by the cue's verb of saying, alone or with a
+    verbless phrase of where and when ("this at a briefing in Kyiv on Tuesday"). The
+    content becomes the sentence before, in the paragraph before when the attribution
+    opens its own. Left as it is when the cue's sentence opens the text, or the sentence
+    before is too short to be a statement.
+    """
+    start, end = span
+    words = [i for i in range(start, end) if info.pos[i] not in ("PUNCT", "SPACE")]
+    # "this", alone or with where and when it was said ("this at a briefing on Tuesday").
+    if (
+        not words
+        or doc[words[0]].lower_ not in POINTER_WORDS
+        or any(info.pos[i] in ("VERB", "AUX") for i in words[1:])
+        or doc[words[0]].head.i == words[0]
+        or doc[words[0]].head.lemma_.lower() not in _SAYING
+        or doc[words[0]].head.i >= start
+    ):
+        return span
+    sent = doc[cue_start].sent
+    before = [i for i in range(sent.start) if info.pos[i] != "SPACE"]
+    if not before:
+        return span
+    prev = doc[before[-1]].sent
+    tokens = [i for i in range(prev.start, prev.end) if info.pos[i] != "SPACE"]
+    if sum(info.pos[i] != "PUNCT" for i in tokens) < POINTED_MIN_WORDS:
+        return span
+    return (tokens[0], tokens[-1] + 1)
 
 
 def trim_paragraphs(info: DocInfo, span: tuple[int, int], cue_start: int) -> tuple[int, int]:

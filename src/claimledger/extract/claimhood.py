@@ -39,7 +39,25 @@ RULES: tuple[Rule, ...] = (
     Rule("NC_CAPTION", "photo captions and picture credits"),
     Rule("NC_BACKGROUND", "an outlet's own sentence about years before the story is history"),
     Rule("NC_LINK_BOX", "a body line in capitals is a teaser for another page, not a sentence"),
+    Rule("NC_LINK_LINE", "a line opened by a link label ('Read also:') teases another story"),
 )
+# Labels that open a line of links to other stories ("Read also: German MoD says another
+# Patriot system to be sent", Kyiv Post's "Other Topics of Interest Estonia's PM: ..."):
+# whatever the line says is another story's, not this one's news.
+LINK_LINE_LABELS: tuple[str, ...] = (
+    "other topics of interest",
+    "read also",
+    "also read",
+    "read more",
+    "see also",
+    "related:",
+    "related articles",
+    "related stories",
+    "more on this story",
+    "you may also like",
+    "most read",
+)
+_LINE_MARKS = " \t>*-•#"
 # Words a line must have to be read as a capitals teaser ("US WILL STAY IN NATO IF ...").
 LINK_BOX_WORDS = 4
 # How far before an article an outlet's own sentence must be dated to be background.
@@ -140,6 +158,19 @@ def in_capitals(text: str) -> bool:
     return len(words) >= LINK_BOX_WORDS and not any(c.islower() for c in text)
 
 
+def in_link_line(text: str, offset: int) -> bool:
+    """Whether the line of ``text`` holding ``offset`` opens with a ``LINK_LINE_LABELS``
+    label (as a whole word: "Read also:", not "Readers also")."""
+    start = text.rfind("\n", 0, offset) + 1
+    head = text[start : start + 60].lstrip(_LINE_MARKS).lower()
+    for label in LINK_LINE_LABELS:
+        if head.startswith(label):
+            rest = head[len(label) : len(label) + 1]
+            if not rest or not rest.isalnum():
+                return True
+    return False
+
+
 def not_a_claim(
     prop: Proposition,
     matched: Collection[str],
@@ -147,6 +178,7 @@ def not_a_claim(
     attributed: bool,
     refers_to: date | None = None,
     published: date | None = None,
+    link_line: bool = False,
     rules_off: Collection[str] = (),
 ) -> str | None:
     """The id of the first rule that makes a statement no claim, or None.
@@ -157,6 +189,7 @@ def not_a_claim(
         attributed: Whether a speaker said it (an outlet's own sentence is not).
         refers_to: The date its first time expression resolves to, if any.
         published: Its article's date, if known.
+        link_line: Whether its line opens with a link label (``in_link_line``).
         rules_off: Rule ids switched off.
     """
     # The word rules say what a sentence is (a caption, a byline): they come first.
@@ -165,6 +198,8 @@ def not_a_claim(
         fired.append("NC_FRAGMENT")
     if in_capitals(prop.text):
         fired.append("NC_LINK_BOX")
+    if link_line:
+        fired.append("NC_LINK_LINE")
     old_date = (
         refers_to is not None
         and published is not None

@@ -45,6 +45,9 @@ RULES: tuple[RelationRule, ...] = (
     RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
     RelationRule("EV_WEAK_OPENS", "a contradiction of one claim may open a claim of its own"),
     RelationRule(
+        "EV_SUPPORT_WORDS", "evidence that supports a claim shares its words, not only its topic"
+    ),
+    RelationRule(
         "EV_ARTICLE_SUPPORT", "a later sentence of an article may support the news it reports"
     ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
@@ -173,7 +176,12 @@ EVIDENCE_STANCES = {"refutes": 0.5, "questions": 0.5, "supports": 0.6}
 
 
 def keeps_evidence(
-    stance: str, confidence: float, failed: Collection[str], *, rules_off: Collection[str] = ()
+    stance: str,
+    confidence: float,
+    failed: Collection[str],
+    *,
+    shared: int | None = None,
+    rules_off: Collection[str] = (),
 ) -> bool:
     """Whether an evidence pair (``relation`` said ``evidence``) stands given its stance.
 
@@ -182,9 +190,21 @@ def keeps_evidence(
     as agreement ("U.S. troops arrive in Poland" for "Russia masses troops"): dropped
     (``EV_SIDED_SUPPORT``). Disagreement across subjects stays: "there are no signs of
     de-escalation" refutes "Russia is pulling back" though NATO says it.
+
+    A "supports" must also share ``CONTENT_SHARED`` content words with the claim
+    (``shared``, when known; ``EV_SUPPORT_WORDS``): among reports on one conflict the
+    stance model reads the topic as agreement ("There is no security for Europeans if
+    there is no security for Russia" supporting "Russia does not plan to enter Ukraine").
     """
     bar = EVIDENCE_STANCES.get(stance)
     if bar is None or confidence < bar:
+        return False
+    if (
+        stance == "supports"
+        and shared is not None
+        and shared < CONTENT_SHARED
+        and "EV_SUPPORT_WORDS" not in rules_off
+    ):
         return False
     if (
         stance == "supports"

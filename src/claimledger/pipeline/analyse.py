@@ -71,7 +71,7 @@ def analyse_articles(
     """The per-article stages: extraction, check-worthiness, embedding, entities, dates."""
     from claimledger.extract.attribution import load_nlp
     from claimledger.extract.checkworthy import is_no_comment, score_checkworthy
-    from claimledger.extract.claimhood import assess, not_a_claim
+    from claimledger.extract.claimhood import assess, in_link_line, not_a_claim
     from claimledger.extract.proposition import is_denial
     from claimledger.extract.timex import is_future
     from claimledger.link.embeddings import get_embedder
@@ -158,6 +158,7 @@ def analyse_articles(
                     attributed=st.attributed,
                     refers_to=st.time_resolved,
                     published=art.published.date() if art.published else None,
+                    link_line=in_link_line(art.text, st.content[0]),
                     rules_off=config.claims.rules_off,
                 )
                 # "accused the US *of trying to draw Russia into a war*": the object of a cue

@@ -375,6 +375,13 @@ def _stance_text(an: Analysed, st: Statement) -> str:
     return statement_stance_text(st)
 
 
+def _shared_words(st: Statement, claim_text: str) -> int:
+    """How many content words a statement shares with a claim's text."""
+    from claimledger.link.linker import content_words
+
+    return len(content_words(proposition_text(st.content_text)) & content_words(claim_text))
+
+
 def link_reports(
     an: Analysed,
     matched: list[Match],
@@ -388,7 +395,6 @@ def link_reports(
 ) -> list[Statement]:
     """Write report links with their stances; return statements the stance model found unrelated."""
     from claimledger.link.linker import (
-        content_words,
         keeps_context_link,
         keeps_weak_link,
         main_clause,
@@ -414,17 +420,20 @@ def link_reports(
             stance == "unrelated"
             or (m.weak and not keeps_weak_link(stance, conf))
             or (m.context and not keeps_context_link(stance, conf))
-            or (m.evidence and not keeps_evidence(stance, conf, m.failed, rules_off=rules_off))
+            or (
+                m.evidence
+                and not keeps_evidence(
+                    stance,
+                    conf,
+                    m.failed,
+                    shared=_shared_words(st, m.claim_text),
+                    rules_off=rules_off,
+                )
+            )
             or (
                 m.doubt
                 and not keeps_article_reaction(
-                    stance,
-                    conf,
-                    shared=len(
-                        content_words(proposition_text(st.content_text))
-                        & content_words(m.claim_text)
-                    ),
-                    rules_off=rules_off,
+                    stance, conf, shared=_shared_words(st, m.claim_text), rules_off=rules_off
                 )
             )
         ):

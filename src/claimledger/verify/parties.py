@@ -55,8 +55,9 @@ def claim_parties(
 
     Every run of capitalised words in the claim text is looked up, longest
     sub-phrase first ("Rell River", then "Rell"); an actor resolved from it is a
-    party unless it is on the claimant's side. The headline of the story that
-    first carried the claim adds the states it names (and their offices): "The
+    party unless it is on the claimant's side. When the claim names no party itself,
+    the headline of the story that first carried the claim adds the states it names
+    (and their offices): "The
     unmanned aircraft crossed the river", under "Air defences down *Ostrelan*
     drone", is about Ostrela. Only states: a headline naming a monitor or a wire
     ("Monitors find no evidence ...") does not make it a side. Headline names are
@@ -75,7 +76,16 @@ def claim_parties(
     on = as_utc(claim.first_seen).date() if claim.first_seen is not None else None
     found = _named(claim.text, resolver.resolve, on)
     lookup = getattr(resolver, "lookup", None)
-    if headline and lookup is not None:
+    # Only a claim that names no other side is read with its headline: "Russia does not
+    # plan to enter Ukraine", first seen under "US President Joe Biden says he would
+    # consider sanctions", is about Ukraine, and the US is no party to it.
+    names_a_party = any(
+        not same_side(
+            a.id, claimant_actor_id=claim.claimant_actor_id, affiliations=affiliations, on=on
+        )
+        for a in found
+    )
+    if headline and lookup is not None and not names_a_party:
         # Exact names only (a Title Case headline is one long capitalised run, and
         # "Minister Warns" must not become a person), and only states or their offices.
         found |= {
