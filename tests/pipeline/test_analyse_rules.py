@@ -1,0 +1,40 @@
+"""The not-a-claim rules as ``analyse_articles`` applies them to a real article's lines.
+
+Real spaCy parse and MiniLM embeddings; what is asserted is which statement a rule marks.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from claimledger.config import load_config
+from claimledger.pipeline.analyse import analyse_articles
+from claimledger.records import Article, hash_id
+
+BODY = (
+    "KYIV, March 3 - Ukraine's army said on Monday that it had repelled an attack near Lerin.\n"
+    "Read also: Ukraine's army says it has repelled an attack near Hollin\n"
+    "The general staff said the fighting continued through the night.\n"
+)
+
+
+def test_a_line_opened_by_a_link_label_opens_no_claim() -> None:
+    art = Article(
+        id=hash_id(BODY, prefix="a"),
+        text=BODY,
+        url="https://example.example/a",
+        outlet="example.example",
+        published=datetime(2025, 3, 3, 9, tzinfo=UTC),
+    )
+    (an,) = analyse_articles([art], config=load_config())
+    teaser = BODY.index("Read also:")
+    by_line = {
+        st.id: (st.content[0] > teaser and st.content[0] < BODY.index("The general"))
+        for st in an.statements
+    }
+    assert any(by_line.values()), "the teaser's sentence was not read as a statement"
+    for sid, on_link_line in by_line.items():
+        if on_link_line:
+            assert an.not_claim.get(sid) == "NC_LINK_LINE"
+        else:
+            assert an.not_claim.get(sid) != "NC_LINK_LINE"
