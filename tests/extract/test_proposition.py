@@ -140,3 +140,29 @@ def test_a_denied_gerund_content_reads_as_the_negated_plan(nlp: Any) -> None:
     [(prop, _)] = assess([f"Russia {verb} to enter Ukraine"], ["Russia"], nlp=nlp, denials=[True])
     assert prop.text == "Russia does not plan to enter Ukraine"
     assert prop.negated and prop.finite
+
+
+@pytest.mark.parametrize(
+    ("content", "speaker", "person", "expected"),
+    [
+        # "it" is no person: Nebenzya slammed the West, "claiming it is trying ...".
+        (
+            "it is trying to will a war into existence",
+            "Vasily Nebenzya",
+            True,
+            "It is trying to will a war into existence",
+        ),
+        ("he will travel to Moscow", "The Kremlin", False, "He will travel to Moscow"),
+        # Agreeing pronouns still stand for the speaker.
+        ("it is pulling back its troops", "Russia", False, "Russia is pulling back its troops"),
+        ("he will travel to Moscow", "Macron", True, "Macron will travel to Moscow"),
+        # Unknown speakers keep the old reading.
+        ("it is trying to provoke a war", "Nebenzya", None, "Nebenzya is trying to provoke a war"),
+    ],
+)
+def test_a_pronoun_stands_for_the_speaker_only_if_they_agree(
+    nlp: Any, content: str, speaker: str, person: bool | None, expected: str
+) -> None:
+    [(prop, _)] = assess([content], [speaker], nlp=nlp, persons=[person])
+    assert prop.text == expected
+    assert (prop.subject == speaker) == (expected.startswith(speaker))

@@ -12,6 +12,7 @@ from claimledger.errors import ConfigError
 from claimledger.eval.rules import TABLES, choose_rules, switchable_rules, with_rule_off
 from claimledger.extract.nested import find_nested
 from claimledger.extract.nested_patterns import CUE_IDS, DEFAULT_RULES
+from claimledger.extract.proposition import CONTENT_RULE_IDS
 from claimledger.pipeline.analyse import check_rules_off
 from claimledger.stance.doubt import RULE_IDS as DOUBT_IDS
 from claimledger.stance.doubt import doubt_rules
@@ -55,7 +56,7 @@ def test_a_doubt_rule_switches_off() -> None:
 
 
 def test_rules_off_knows_cues_and_doubt_rules(config: Config) -> None:
-    for rid in (*CUE_IDS, *DOUBT_IDS, *DEFAULT_RULES, "PR_CUE_CASE", "PR_DENIED_NOUN"):
+    for rid in (*CUE_IDS, *DOUBT_IDS, *DEFAULT_RULES, *sorted(CONTENT_RULE_IDS)):
         check_rules_off(with_rule_off(config, rid))
     with pytest.raises(ConfigError, match="E401 claims.rules_off: .*'cast_dobut'"):
         check_rules_off(with_rule_off(config, "cast_dobut"))
@@ -70,7 +71,7 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
     assert by_table["nested"] == list(DEFAULT_RULES)  # what_said_about is off by default
     assert by_table["cue"] == list(CUE_IDS)
     assert by_table["doubt"] == list(DOUBT_IDS)
-    assert by_table["content"] == ["PR_CUE_CASE", "PR_DENIED_NOUN"]
+    assert by_table["content"] == ["PR_CUE_CASE", "PR_DENIED_NOUN", "PR_PRONOUN_AGREES"]
     assert all(r.purpose for r in rules)
     chosen, skipped = choose_rules(["cue", "NO_EVIDENCE"], config)
     assert [r.id for r in chosen] == [*CUE_IDS, "NO_EVIDENCE"] and skipped == []

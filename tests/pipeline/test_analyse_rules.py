@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from claimledger.config import load_config
+from claimledger.eval.rules import with_rule_off
 from claimledger.pipeline.analyse import analyse_articles
 from claimledger.records import Article, hash_id
 
@@ -38,3 +39,30 @@ def test_a_line_opened_by_a_link_label_opens_no_claim() -> None:
             assert an.not_claim.get(sid) == "NC_LINK_LINE"
         else:
             assert an.not_claim.get(sid) != "NC_LINK_LINE"
+
+
+PRONOUNS = (
+    "Russia's ambassador Vasily Nebenzya slammed the West on Monday, claiming it is trying "
+    "to start a war in Ukraine.\n"
+    "The French President said he will ask Mr Putin for clarification.\n"
+)
+
+
+def test_a_pronoun_subject_is_the_speaker_only_if_they_agree() -> None:
+    art = Article(
+        id=hash_id(PRONOUNS, prefix="a"),
+        text=PRONOUNS,
+        url="https://example.example/b",
+        outlet="example.example",
+        published=datetime(2025, 3, 3, 9, tzinfo=UTC),
+    )
+    config = load_config()
+    (an,) = analyse_articles([art], config=config)
+    texts = {p.text for p in an.propositions.values()}
+    assert "It is trying to start a war in Ukraine" in texts
+    assert "French President will ask Mr Putin for clarification" in texts
+    (an,) = analyse_articles([art], config=with_rule_off(config, "PR_PRONOUN_AGREES"))
+    assert any(
+        p.text.endswith("is trying to start a war in Ukraine") and not p.text.startswith("It")
+        for p in an.propositions.values()
+    )

@@ -183,6 +183,10 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
     ContentRule(
         "PR_DENIED_NOUN", "a denial of 'any intention to V' denies that the speaker intends to V"
     ),
+    ContentRule(
+        "PR_PRONOUN_AGREES",
+        "a pronoun subject stands for the speaker only if they agree: 'it' is no person",
+    ),
 )
 CONTENT_RULE_IDS = frozenset(r.id for r in CONTENT_RULES)
 
@@ -275,7 +279,23 @@ def _negation(doc: Any, root: Any, agreed: dict[int, str]) -> list[Edit]:
     return [(root.idx - base, root.idx - base + len(root.text), f"{do} not {root.lemma_}")]
 
 
-def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> Proposition:
+# Pronouns that cannot stand for a person, and those that cannot stand for a state, a
+# ministry or an agency ("the West" is "it"; "the Kremlin said he" is someone else).
+NOT_A_PERSON = frozenset({"it", "they"})
+NOT_AN_INSTITUTION = frozenset({"he", "she"})
+
+
+def pronoun_agrees(pronoun: str, person: bool | None) -> bool:
+    """Whether a subject pronoun can stand for a speaker who is (``person``) a person or not
+    (None: unknown, it may)."""
+    if person is None:
+        return True
+    return pronoun.lower() not in (NOT_A_PERSON if person else NOT_AN_INSTITUTION)
+
+
+def read_proposition(
+    doc: Any, speaker: str | None, *, denied: bool = False, person: bool | None = None
+) -> Proposition:
     """The proposition of one parsed content, its subject resolved from ``speaker``.
 
     Args:
@@ -285,6 +305,9 @@ def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> 
             "Kuleba"), or None when the statement is the outlet's own.
         denied: The speaker denied the content ("Russia denied it plans to invade"): the
             proposition is its negation ("Russia does not plan to invade").
+        person: Whether the speaker is a person (None: unknown). A subject pronoun that
+            cannot stand for such a speaker ("Nebenzya slammed the West, claiming *it* is
+            trying ...") is left as it is (``PR_PRONOUN_AGREES``; pass None to switch it off).
     """
     text = doc.text
     root = _root(doc)
@@ -319,7 +342,12 @@ def read_proposition(doc: Any, speaker: str | None, *, denied: bool = False) -> 
                 and root.lemma_ == "be"
             ):
                 pronoun = False
-            if speaker and pronoun and subj.i == _first_word(doc):
+            if (
+                speaker
+                and pronoun
+                and subj.i == _first_word(doc)
+                and pronoun_agrees(subj.lower_, person)
+            ):
                 # "it is pulling back" -> "Russia is pulling back"; "we have" -> "X has"
                 edits.append((subj.idx - base, subj.idx - base + len(subj.text), speaker))
                 verb = doc[subj.i + 1] if subj.i + 1 < len(doc) else None

@@ -65,6 +65,21 @@ class Analysed:
     actors: list[Actor] = field(default_factory=list)
 
 
+def _is_person(st: Statement, table: Any, rules_off: Sequence[str]) -> bool | None:
+    """Whether a statement's speaker is a person: named by an office or a person's noun ("the
+    French President", though the table maps it to France), or a person in the actor table
+    (None: unknown, or ``PR_PRONOUN_AGREES`` is off)."""
+    from claimledger.extract.speakers import PERSON_NOUNS
+
+    if "PR_PRONOUN_AGREES" in rules_off or not st.actor_id:
+        return None
+    words = (speaker_name(st) or "").lower().split()
+    if words and words[-1] in PERSON_NOUNS:
+        return True
+    actor = table.get(st.actor_id)
+    return None if actor is None else actor.type == "person"
+
+
 def analyse_articles(
     articles: Sequence[Article], *, config: Config, actors: Any | None = None
 ) -> list[Analysed]:
@@ -111,6 +126,7 @@ def analyse_articles(
             [speaker_name(st) for st in to_embed],
             nlp=load_nlp(),
             denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
+            persons=[_is_person(st, table, config.claims.rules_off) for st in to_embed],
         )
         if to_embed
         else []
