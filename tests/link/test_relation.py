@@ -126,10 +126,20 @@ def test_ST_RESTATES() -> None:
 
     # A restatement the model reads as mere discussion asserts the claim.
     assert restated_stance("discusses") == "supports"
-    # Disagreement and doubt stand; the rule can be switched off.
-    assert restated_stance("refutes") == "refutes"
+    # Doubt stands; the rule can be switched off.
     assert restated_stance("questions") == "questions"
+    assert restated_stance("supports") == "supports"
     assert restated_stance("discusses", rules_off=["ST_RESTATES"]) == "discusses"
+
+
+def test_ST_NO_REFUTE() -> None:
+    from claimledger.link.relation import restated_stance
+
+    # What passed every same-claim rule says what the claim says: the model's "refutes"
+    # there is read as discussion, which no status counts.
+    assert restated_stance("refutes") == "discusses"
+    assert restated_stance("refutes", rules_off=["ST_NO_REFUTE"]) == "refutes"
+    assert restated_stance("refutes", rules_off=["ST_RESTATES"]) == "discusses"
 
 
 def test_an_outlet_sentence_that_names_a_report_relays_it() -> None:

@@ -51,6 +51,7 @@ RULES: tuple[RelationRule, ...] = (
         "EV_ARTICLE_SUPPORT", "a later sentence of an article may support the news it reports"
     ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
+    RelationRule("ST_NO_REFUTE", "a restatement of a claim does not refute it: it says the same"),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
 
@@ -265,8 +266,17 @@ def restated_stance(stance: Stance, *, rules_off: Collection[str] = ()) -> Stanc
     The stance model learned "discusses" from articles that report a claim without taking
     it up; a statement whose own content says what the claim says asserts it ("The Kremlin
     has amassed roughly 100,000 troops" for "Moscow has deployed an estimated 100,000
-    soldiers"): it supports the claim (``ST_RESTATES``). Disagreement and doubt stand.
+    soldiers"): it supports the claim (``ST_RESTATES``). Doubt stands.
+
+    A restatement passed every same-claim rule (its subject, figures, predicate and
+    polarity agree with the claim's), so a "refutes" there is the model reading a
+    neighbouring dispute as disagreement ("the condition for dialogue is the withdrawal
+    of Russian troops from the border" for "Moscow has deployed 100,000 soldiers near the
+    border"): it is read as discussion, which no status counts (``ST_NO_REFUTE``). A
+    denial or a negated restatement fails ``SC_POLARITY`` and is evidence, never here.
     """
     if stance == "discusses" and "ST_RESTATES" not in rules_off:
         return "supports"
+    if stance == "refutes" and "ST_NO_REFUTE" not in rules_off:
+        return "discusses"
     return stance
