@@ -11,8 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from claimledger.pipeline.analyse import DIM
-from claimledger.store.ledger import Ledger
-from claimledger.store.models import MEMBER_KEY_BASE
+from claimledger.store.ledger import MEMBER_KEY_BASE, Ledger
 
 
 def index_path(ledger: Ledger, index_dir: str = "") -> Path | None:

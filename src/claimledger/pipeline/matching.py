@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
 
 from claimledger.config import Config
 from claimledger.extract.proposition import Proposition
@@ -20,7 +19,6 @@ from claimledger.pipeline.report import ProcessReport
 from claimledger.pipeline.statements import proposition_text, speaker_name
 from claimledger.records import Article, Link, Statement, hash_id
 from claimledger.store.ledger import Ledger
-from claimledger.store.models import ClaimRow
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +235,7 @@ def context_matches(
     statements: Sequence[Statement],
     relayed: Sequence[Match],
     *,
+    ledger: Ledger,
     session: Any,
     tried: set[tuple[str, str]],
 ) -> list[Match]:
@@ -256,11 +255,12 @@ def context_matches(
     if len(subjects) != 1:
         return []
     [(claim_id, key)] = subjects.items()
-    row = session.get(ClaimRow, claim_id)
-    if row is None or not row.vector:
+    found = ledger.claim_vector(session, claim_id)
+    if found is None:
         return []
-    claim_vec, claim_ents = as_vector(row.vector), frozenset(row.entities or ())
-    claim_words = content_words(row.text)
+    claim_text, raw_claim, entities = found
+    claim_vec, claim_ents = as_vector(raw_claim), frozenset(entities)
+    claim_words = content_words(claim_text)
     out: list[Match] = []
     for st in statements:
         raw = an.vectors.get(st.id)
@@ -275,11 +275,13 @@ def context_matches(
             words=content_words(proposition_text(st.content_text)),
             claim_words=claim_words,
         ):
-            out.append(Match(st, claim_id, key, cos, row.text, context=True))
+            out.append(Match(st, claim_id, key, cos, claim_text, context=True))
     return out
 
 
-def doubt_matches(an: Analysed, *, session: Any, rules_off: Sequence[str] = ()) -> list[Match]:
+def doubt_matches(
+    an: Analysed, *, ledger: Ledger, session: Any, rules_off: Sequence[str] = ()
+) -> list[Match]:
     """The article's own news and the doubts about it that follow (the usual shape of a
     story: a party announces, the other side asks for proof, an observer sees no sign).
 
@@ -290,27 +292,21 @@ def doubt_matches(an: Analysed, *, session: Any, rules_off: Sequence[str] = ()) 
     """
     from claimledger.link.linker import DEFAULT_WEIGHTS
     from claimledger.stance.doubt import doubt_rules
-    from claimledger.store.models import LinkRow
 
     if not an.headline or DEFAULT_WEIGHTS.context_min_similarity is None:
         return []
     [head_id] = sorted(an.headline)
     head = next(st for st in an.statements if st.id == head_id)
-    rows = session.execute(
-        select(LinkRow.claim_id).where(
-            LinkRow.statement_id == head_id, LinkRow.role.in_(("assertion", "report"))
-        )
-    ).all()
-    if len(rows) != 1:
+    claim_ids = ledger.restated_claim_ids(session, head_id)
+    if len(claim_ids) != 1:
         return []
-    claim_id = rows[0][0]
-    claim = session.get(ClaimRow, claim_id)
-    if claim is None or not claim.vector:
+    [claim_id] = claim_ids
+    found = ledger.claim_vector(session, claim_id)
+    if found is None:
         return []
-    linked = set(
-        session.scalars(select(LinkRow.statement_id).where(LinkRow.claim_id == claim_id)).all()
-    )
-    claim_vec = as_vector(claim.vector)
+    claim_text, raw_claim, _ = found
+    linked = ledger.linked_statement_ids(session, claim_id)
+    claim_vec = as_vector(raw_claim)
     out = []
     for st in an.statements:
         raw = an.vectors.get(st.id)
@@ -321,7 +317,7 @@ def doubt_matches(an: Analysed, *, session: Any, rules_off: Sequence[str] = ()) 
         if cos >= DEFAULT_WEIGHTS.context_min_similarity or doubt_rules(
             st.content_text, off=rules_off
         ):
-            out.append(Match(st, claim_id, None, cos, claim.text, doubt=True))
+            out.append(Match(st, claim_id, None, cos, claim_text, doubt=True))
     return out
 
 
@@ -332,15 +328,8 @@ JUDGEMENT_CONFIDENCE = 0.8
 
 def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: ProcessReport) -> None:
     """Link each judging statement to the claim its embedded claim asserts or reports."""
-    from claimledger.store.models import LinkRow
-
     for j in an.judgements:
-        claim_ids = session.scalars(
-            select(LinkRow.claim_id).where(
-                LinkRow.statement_id == j.embedded_id,
-                LinkRow.role.in_(("assertion", "report")),
-            )
-        ).all()
+        claim_ids = ledger.restated_claim_ids(session, j.embedded_id)
         for claim_id in sorted(set(claim_ids)):
             link = Link(
                 id=hash_id(claim_id, j.outer_id, prefix="l"),
@@ -354,7 +343,7 @@ def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: Proce
             )
             if ledger.put_link(session, link):
                 report.links += 1
-                session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(dirty=True))
+                ledger.mark_dirty(session, claim_id)
 
 
 def _stance_text(an: Analysed, st: Statement) -> str:
@@ -474,7 +463,7 @@ def link_reports(
             role="evidence" if m.evidence or m.weak or m.context or m.doubt else "report",
         )
         report.links += int(ledger.put_link(session, link))
-        session.execute(update(ClaimRow).where(ClaimRow.id == m.claim_id).values(dirty=True))
+        ledger.mark_dirty(session, m.claim_id)
         # A report that repeats a prediction dates it; one that merely mentions a date
         # near a claim (a warning "as early as Wednesday" linked to a request) does not.
         if st.id in an.resolution and modelled == "supports":

@@ -56,7 +56,6 @@ from claimledger.pipeline.report import ProcessReport, Progress
 from claimledger.pipeline.verdict_queries import recompute, recompute_dirty
 from claimledger.records import Actor, Claim, hash_id
 from claimledger.store.ledger import Ledger
-from claimledger.store.models import ArticleRow, ClaimRow
 
 
 def link_analysed(
@@ -106,8 +105,7 @@ def link_analysed(
                         table.add(actor)
             with ledger.session() as session:
                 ledger.lock_linking(session)
-                row = session.get(ArticleRow, art.id)
-                if row is None or row.processed:
+                if not ledger.article_pending(session, art.id):
                     continue
                 if in_order and ledger.earlier_pending(session, art.id):
                     break
@@ -140,7 +138,9 @@ def link_analysed(
                     if not m.weak and not m.evidence and m.statement.id not in gone
                 ]
                 tried = {(m.statement.id, m.claim_id) for m in matched if m.statement.id in gone}
-                context = context_matches(an, unmatched, relayed, session=session, tried=tried)
+                context = context_matches(
+                    an, unmatched, relayed, ledger=ledger, session=session, tried=tried
+                )
                 if context:
                     dropped = link(context)
                     linked = {m.statement.id for m in context} - {st.id for st in dropped}
@@ -164,7 +164,9 @@ def link_analysed(
                     facts=facts,
                 )
                 link_judgements(an, ledger=ledger, session=session, report=report)
-                doubts = doubt_matches(an, session=session, rules_off=config.claims.rules_off)
+                doubts = doubt_matches(
+                    an, ledger=ledger, session=session, rules_off=config.claims.rules_off
+                )
                 if doubts:
                     link(doubts)
                 report.links += apply_revision(an, ledger=ledger, session=session, config=config)
@@ -234,7 +236,7 @@ def track_claim(
     vec = get_embedder().encode([claim.text])[0].astype(np.float32)
     index = open_index(ledger, index_dir=config.store.index_dir)
     with ledger.session() as session:
-        if session.get(ClaimRow, claim.id) is None:
+        if not ledger.claim_exists(session, claim.id):
             key = ledger.put_claim(
                 session, claim, vector=vec.tobytes(), entities=sorted(linking_entities(claim.text))
             )

@@ -7,14 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
 from claimledger.pipeline.actor_tables import ledger_actors
 from claimledger.records import Claim
 from claimledger.store.ledger import Ledger
-from claimledger.store.models import ArticleRow, ClaimRow, OriginRow, OutletRow
 
 
 def ledger_now(ledger: Ledger) -> datetime:
@@ -23,10 +20,7 @@ def ledger_now(ledger: Ledger) -> datetime:
     Archives and fixtures can be dated ahead of the machine's clock; a
     prediction is judged against what the ledger has seen.
     """
-    with ledger.session() as s:
-        newest = s.scalar(
-            select(ArticleRow.published).order_by(ArticleRow.published.desc()).limit(1)
-        )
+    newest = ledger.newest_published()
     now = datetime.now(UTC)
     return max(now, newest) if newest is not None else now
 
@@ -55,7 +49,6 @@ def claim_evidence(
 def machine_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list[Any]]:
     """Evidence records of the given claims, joined from links, statements, articles, outlets."""
     from claimledger.pipeline.manual_evidence import manual_evidence_records
-    from claimledger.records import Outlet
     from claimledger.verify.evidence import evidence_from_records
 
     out: dict[str, list[Any]] = {cid: [] for cid in claim_ids}
@@ -72,31 +65,16 @@ def machine_evidence(ledger: Ledger, claim_ids: Sequence[str]) -> dict[str, list
     }
     origin_ids = sorted({a.origin_id for a in arts.values() if a.origin_id})
     with ledger.session() as s:
-        outlets = {
-            r.name: Outlet(id=r.id, name=r.name, actor_id=r.actor_id)
-            for r in s.scalars(select(OutletRow))
-        }
-        first_of_origin: dict[str, str] = dict(
-            s.execute(
-                select(OriginRow.id, OriginRow.first_article_id).where(OriginRow.id.in_(origin_ids))
-            ).all()
-        )
-        first_outlet: dict[str, str] = dict(
-            s.execute(
-                select(ArticleRow.id, OutletRow.name)
-                .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
-                .where(ArticleRow.id.in_(sorted(set(first_of_origin.values()))))
-            ).all()
-        )
+        outlets = ledger.outlets_by_name(s)
+        origin_outlet = ledger.origin_outlets(s, origin_ids)
     for lk in links:
         art = arts[lk.article_id]
-        origin_first = first_of_origin.get(art.origin_id or "")
         ev = evidence_from_records(
             lk,
             article=art,
             statement=stmts.get(lk.statement_id or ""),
             outlet=outlets.get(art.outlet or ""),
-            origin_outlet=outlets.get(first_outlet.get(origin_first or "", "")),
+            origin_outlet=outlets.get(origin_outlet.get(art.origin_id or "", "")),
         )
         out[lk.claim_id].append(ev)
     return out
@@ -163,7 +141,7 @@ def recompute(
                 if not ledger.evidence_current(session, cid, linked):
                     continue  # linked to meanwhile: stays dirty, the linking writer recomputes it
                 fresh.extend(ledger.replace_history(session, cid, events))
-                session.execute(update(ClaimRow).where(ClaimRow.id == cid).values(dirty=False))
+                ledger.clear_dirty(session, cid)
     return fresh
 
 
@@ -173,10 +151,7 @@ RECOMPUTE_PART = 500
 
 def recompute_dirty(*, ledger: Ledger, config: Config) -> list[Any]:
     """Recompute claims flagged dirty (and those with no history yet)."""
-    with ledger.session() as s:
-        ids = list(
-            s.scalars(select(ClaimRow.id).where(ClaimRow.dirty.is_(True)).order_by(ClaimRow.id))
-        )
+    ids = ledger.dirty_claim_ids()
     fresh = recompute(ids, ledger=ledger, config=config) if ids else []
     if fresh:
         from claimledger.pipeline.alerts import publish

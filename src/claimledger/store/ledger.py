@@ -48,11 +48,14 @@ from claimledger.records import (
     IngestFailure,
     Link,
     Origin,
+    Outlet,
     Statement,
     StatusEvent,
 )
+
+# Re-exported: the pipeline reads index keys through the ledger, never through the models.
+from claimledger.store.models import MEMBER_KEY_BASE as MEMBER_KEY_BASE
 from claimledger.store.models import (
-    MEMBER_KEY_BASE,
     ActorRow,
     ArticleRow,
     ClaimMemberRow,
@@ -569,6 +572,56 @@ class Ledger:
             update(ArticleRow).where(ArticleRow.id == article_id).values(processed=True)
         )
 
+    def article_pending(self, session: Session, article_id: str) -> bool:
+        """Whether the article is stored and not processed yet (in the caller's transaction)."""
+        row = session.get(ArticleRow, article_id)
+        return row is not None and not row.processed
+
+    def newest_published(self) -> datetime | None:
+        """The publication time of the newest dated article; None when no article has a date.
+
+        Undated articles are left out: PostgreSQL sorts nulls first in descending order, and
+        one undated article would otherwise hide every date.
+        """
+        with self.session() as s:
+            return s.scalar(
+                select(ArticleRow.published)
+                .where(ArticleRow.published.is_not(None))
+                .order_by(ArticleRow.published.desc())
+                .limit(1)
+            )
+
+    def outlets_by_name(self, session: Session) -> dict[str, Outlet]:
+        """Every outlet, by name."""
+        return {
+            r.name: Outlet(id=r.id, name=r.name, actor_id=r.actor_id)
+            for r in session.scalars(select(OutletRow))
+        }
+
+    def origin_outlets(self, session: Session, origin_ids: Sequence[str]) -> dict[str, str]:
+        """Origin id -> name of the outlet of the origin's first article.
+
+        Origins that are not stored, or whose first article is missing or has no outlet,
+        are left out.
+        """
+        first_of_origin: dict[str, str] = dict(
+            session.execute(
+                select(OriginRow.id, OriginRow.first_article_id).where(OriginRow.id.in_(origin_ids))
+            ).all()
+        )
+        first_outlet: dict[str, str] = dict(
+            session.execute(
+                select(ArticleRow.id, OutletRow.name)
+                .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+                .where(ArticleRow.id.in_(sorted(set(first_of_origin.values()))))
+            ).all()
+        )
+        return {
+            origin_id: first_outlet[first]
+            for origin_id, first in first_of_origin.items()
+            if first in first_outlet
+        }
+
     # -- failures, runs, feeds --------------------------------------------------------------
 
     def record_failures(self, failures: Iterable[IngestFailure], *, run_id: str | None) -> None:
@@ -843,6 +896,26 @@ class Ledger:
             .values(resolution_date=when)
         )
 
+    def claim_exists(self, session: Session, claim_id: str) -> bool:
+        """Whether a claim with exactly this id is stored (in the caller's transaction)."""
+        return session.get(ClaimRow, claim_id) is not None
+
+    def claim_vector(self, session: Session, claim_id: str) -> tuple[str, bytes, list[str]] | None:
+        """Text, raw float32 vector and linking entities of a claim (in the caller's
+        transaction); None when the claim is missing or has no vector."""
+        row = session.get(ClaimRow, claim_id)
+        if row is None or not row.vector:
+            return None
+        return row.text, row.vector, list(row.entities or ())
+
+    def mark_dirty(self, session: Session, claim_id: str) -> None:
+        """Flag a claim for recomputation, in the transaction that changed its evidence."""
+        session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(dirty=True))
+
+    def clear_dirty(self, session: Session, claim_id: str) -> None:
+        """Clear a claim's recomputation flag, in the transaction that stores its history."""
+        session.execute(update(ClaimRow).where(ClaimRow.id == claim_id).values(dirty=False))
+
     def get_claim(self, claim_id: str) -> Claim:
         with self.session() as s:
             row = s.get(ClaimRow, claim_id)
@@ -1001,6 +1074,23 @@ class Ledger:
         session.flush()
         return True
 
+    def restated_claim_ids(self, session: Session, statement_id: str) -> list[str]:
+        """Ids of the claims a statement asserts or reports, one per such link, in no set
+        order; its evidence links are left out (in the caller's transaction)."""
+        return list(
+            session.scalars(
+                select(LinkRow.claim_id).where(
+                    LinkRow.statement_id == statement_id,
+                    LinkRow.role.in_(("assertion", "report")),
+                )
+            ).all()
+        )
+
+    def linked_statement_ids(self, session: Session, claim_id: str) -> set[str]:
+        """Ids of the statements linked to a claim in any role (in the caller's transaction)."""
+        found = session.scalars(select(LinkRow.statement_id).where(LinkRow.claim_id == claim_id))
+        return {sid for sid in found.all() if sid is not None}
+
     def links(
         self,
         *,
@@ -1066,6 +1156,13 @@ class Ledger:
         """Every claim id, in id order."""
         with self.session() as s:
             return list(s.scalars(select(ClaimRow.id).order_by(ClaimRow.id)))
+
+    def dirty_claim_ids(self) -> list[str]:
+        """Ids of the claims flagged for recomputation, in id order."""
+        with self.session() as s:
+            return list(
+                s.scalars(select(ClaimRow.id).where(ClaimRow.dirty.is_(True)).order_by(ClaimRow.id))
+            )
 
     # -- status history --------------------------------------------------------------------
 
