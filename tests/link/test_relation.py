@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from claimledger.extract.proposition import Proposition
 from claimledger.link.relation import (
     RULE_IDS,
@@ -164,3 +166,24 @@ def test_EV_ARTICLE_SUPPORT() -> None:
     assert keeps_article_reaction("refutes", 0.5, shared=0)
     assert not keeps_article_reaction("refutes", 0.45, shared=5)
     assert not keeps_article_reaction("discusses", 0.99, shared=5)
+
+
+@pytest.mark.parametrize(
+    ("opening", "contrast"),
+    [
+        ("But according to Janes, the troops are ready to go.", True),
+        ('"But we will not be intimidated," he said.', True),
+        ("However, Moscow has deployed 100,000 soldiers.", True),
+        ("Yet the columns kept moving.", True),
+        ("Zelenskyy, though, said Ukraine sees no escalation.", True),
+        ("At this point, though, the Pentagon said it has clear evidence.", True),
+        # No contrast: the word is elsewhere, or starts another word.
+        ("Butter prices rose in Kyiv.", False),
+        ("The ministry said the drills would end, but gave no date.", False),
+        ("Though small, the force is ready.", False),
+    ],
+)
+def test_EV_CONTRAST_opening(opening: str, contrast: bool) -> None:
+    from claimledger.link.relation import opens_in_contrast
+
+    assert opens_in_contrast(opening) is contrast

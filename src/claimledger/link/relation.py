@@ -17,6 +17,7 @@ stance model then decides whether an evidence pair takes a side at all
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
@@ -52,6 +53,9 @@ RULES: tuple[RelationRule, ...] = (
     ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
     RelationRule("ST_NO_REFUTE", "a restatement of a claim does not refute it: it says the same"),
+    RelationRule(
+        "EV_CONTRAST", "another side's 'But ...' after a claim in the same story questions it"
+    ),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
 
@@ -231,6 +235,23 @@ def keeps_article_reaction(
         return False
     bar = EVIDENCE_STANCES.get(stance)
     return bar is not None and confidence >= bar
+
+
+# A sentence that opens in contrast with what came before: "But according to Janes, ...",
+# "However, ...", "Yet ...", "Zelenskyy, though, said ...", "At this point, though, the
+# Pentagon said ...". In a news story that follows one side's claim with another side's
+# words, it is the reporter marking a disagreement the words may not state.
+CONTRAST_OPENING = re.compile(
+    r"^\W*(?:but|however|yet)\b|^[^.;:!?]{0,60}?,\s*(?:though|however),", re.IGNORECASE
+)
+# How far back (characters from the contrast's sentence to the end of the claim's
+# statement) the claim it answers may be: the sentence or two before it.
+CONTRAST_REACH = 400
+
+
+def opens_in_contrast(opening: str) -> bool:
+    """Whether a sentence's opening words (``CONTRAST_OPENING``) set it against the last."""
+    return bool(CONTRAST_OPENING.search(opening[:120]))
 
 
 # Words of an outlet's sentence that relays someone else's word rather than stating a fact.

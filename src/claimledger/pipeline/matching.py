@@ -346,6 +346,108 @@ def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: Proce
                 ledger.mark_dirty(session, claim_id)
 
 
+# How sure a contrast's doubt is: enough to be shown and weighed as a doubt (the verdict
+# policy's default ``min_confidence`` is 0.5), below a judgement read off a cue.
+CONTRAST_CONFIDENCE = 0.6
+
+
+_SENTENCE_ENDS = ("\n", ". ", "? ", "! ", '." ', ".” ")
+
+
+def _sentence_start(text: str, st: Statement) -> int:
+    """Where the sentence holding a statement's first span begins."""
+    first = min(span[0] for span in (st.content, st.source, st.cue) if span is not None)
+    found = ((text.rfind(mark, 0, first), mark) for mark in _SENTENCE_ENDS)
+    return max([0] + [at + len(mark) for at, mark in found if at >= 0])
+
+
+def _speaker_side(table: Any, actor_id: str) -> str:
+    """The state a speaker speaks for, or the speaker itself (an agency, an analyst firm)."""
+    return str(table.home_state(actor_id) or actor_id)
+
+
+def link_contrasts(
+    an: Analysed,
+    *,
+    ledger: Ledger,
+    session: Any,
+    table: Any,
+    report: ProcessReport,
+    rules_off: Sequence[str] = (),
+) -> None:
+    """Link each statement that opens in contrast to the claim just before it (``EV_CONTRAST``).
+
+    The usual story quotes one side's claim and then, with "But" or "though", another
+    side whose words may not contradict it in so many ("But according to Janes, the
+    troops are essentially deploying as close to ready to go as you can be" after "the
+    force is there for a training exercise"). A statement of a known speaker whose
+    sentence opens in contrast (``relation.opens_in_contrast``) questions the claim that
+    the nearest earlier statement within ``CONTRAST_REACH`` asserts or reports, when that
+    statement's known speaker is of another side. The stance model still decides when it
+    is sure of a side (the confidence an evidence link needs): "supports" drops the link,
+    "refutes" stands; otherwise it is a doubt (``questions``), which adds a reason to the
+    claim's verdict and moves no status.
+    """
+    from claimledger.link.linker import main_clause
+    from claimledger.link.relation import CONTRAST_REACH, EVIDENCE_STANCES, opens_in_contrast
+    from claimledger.stance.predict import predict_stance
+
+    if "EV_CONTRAST" in rules_off:
+        return
+    text = an.article.text
+    ordered = sorted(an.statements, key=lambda x: x.content[0])
+    pairs: list[tuple[Statement, str, str]] = []
+    for i, st in enumerate(ordered):
+        if not (st.attributed and st.actor_id):
+            continue
+        start = _sentence_start(text, st)
+        if not opens_in_contrast(text[start : start + 120]):
+            continue
+        before = [
+            p
+            for p in ordered[:i]
+            if p.content[1] <= start and start - p.content[1] <= CONTRAST_REACH
+        ]
+        holders = [p for p in reversed(before) if ledger.restated_claim_ids(session, p.id)]
+        if not holders:
+            continue
+        prev = holders[0]
+        if not (prev.attributed and prev.actor_id):
+            continue
+        if _speaker_side(table, prev.actor_id) == _speaker_side(table, st.actor_id):
+            continue
+        own = set(ledger.restated_claim_ids(session, st.id))
+        for claim_id in sorted(set(ledger.restated_claim_ids(session, prev.id)) - own):
+            if st.id in ledger.linked_statement_ids(session, claim_id):
+                continue
+            found = ledger.claim_vector(session, claim_id)
+            if found is not None:
+                pairs.append((st, claim_id, found[0]))
+    if not pairs:
+        return
+    stances = predict_stance(
+        [(main_clause(claim_text), _stance_text(an, st)) for st, _, claim_text in pairs]
+    )
+    for (st, claim_id, _), (stance, conf) in zip(pairs, stances, strict=True):
+        if stance == "supports" and conf >= EVIDENCE_STANCES["supports"]:
+            continue
+        if stance != "refutes" or conf < EVIDENCE_STANCES["refutes"]:
+            stance, conf = "questions", CONTRAST_CONFIDENCE
+        link = Link(
+            id=hash_id(claim_id, st.id, prefix="l"),
+            claim_id=claim_id,
+            article_id=an.article.id,
+            stance=stance,
+            confidence=float(conf),
+            similarity=0.0,
+            statement_id=st.id,
+            role="evidence",
+        )
+        if ledger.put_link(session, link):
+            report.links += 1
+            ledger.mark_dirty(session, claim_id)
+
+
 def _stance_text(an: Analysed, st: Statement) -> str:
     """What a statement's stance towards a claim is read from.
 

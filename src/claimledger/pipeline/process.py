@@ -47,6 +47,7 @@ from claimledger.pipeline.matching import (
     ClaimFacts,
     context_matches,
     doubt_matches,
+    link_contrasts,
     link_judgements,
     link_reports,
     match_statements,
@@ -169,6 +170,14 @@ def link_analysed(
                 )
                 if doubts:
                     link(doubts)
+                link_contrasts(
+                    an,
+                    ledger=ledger,
+                    session=session,
+                    table=table,
+                    report=report,
+                    rules_off=config.claims.rules_off,
+                )
                 report.links += apply_revision(an, ledger=ledger, session=session, config=config)
                 ledger.mark_processed(session, art.id)
             report.articles += 1

@@ -1,0 +1,78 @@
+"""A reply in contrast: another side's "But ..." after a claim in the same story questions it.
+
+Stories written for these tests, shaped like real reporting; the whole pipeline runs
+(spaCy, MiniLM, the stance model, a SQLite ledger) through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from claimledger.cli import app
+
+EXERCISE = (
+    "MINSK (Example News) - Russia's defence ministry said on Monday that the troops it "
+    "had sent to Belarus were there for a joint training exercise.\n\n"
+)
+STORIES = {
+    # An analyst firm of no side, in contrast: a doubt about the ministry's claim.
+    "other_side": EXERCISE
+    + "But according to Janes, the troops are deploying as close to ready to go as you can "
+    "be, with field hospitals and fuel stocks.",
+    # The same side in contrast adds to its own claim: no doubt.
+    "same_side": EXERCISE
+    + "But the Kremlin said the troops would return to their bases once the drills ended.",
+}
+
+
+def _claims(tmp_path: Path, text: str, env: dict[str, str]) -> list[dict[str, Any]]:
+    story = {
+        "url": "https://example.org/2022/01/24/drills",
+        "title": "Russia says its troops in Belarus are there for drills",
+        "published": "2022-01-24T09:00:00Z",
+        "text": text,
+    }
+    src = tmp_path / "story.jsonl"
+    src.write_text(json.dumps(story) + "\n", encoding="utf-8")
+    db = str(tmp_path / "ledger.db")
+    runner = CliRunner()
+    env = {"CLAIMLEDGER_CONFIG": "/nonexistent", **env}
+    res = runner.invoke(app, ["--db", db, "ingest", str(src)], env=env)
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["--db", db, "claims", "--format", "json"], env=env)
+    assert res.exit_code == 0, res.output
+    return list(json.loads(res.stdout))
+
+
+def _exercise(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    [claim] = [c for c in claims if "training exercise" in c["text"]]
+    return claim
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("story", "rules_off", "doubted"),
+    [
+        ("other_side", "[]", True),
+        ("other_side", '["EV_CONTRAST"]', False),
+        ("same_side", "[]", False),
+    ],
+)
+def test_another_sides_but_questions_the_claim_before_it(
+    tmp_path: Path, embedder: Any, story: str, rules_off: str, doubted: bool
+) -> None:
+    claims = _claims(tmp_path, STORIES[story], {"CLAIMLEDGER_CLAIMS__RULES_OFF": rules_off})
+    claim = _exercise(claims)
+    assert claim["claimant"]["actor"] in ("russia", "russia/defence-ministry")
+    doubts = [e for e in claim["evidence"] if e["stance"] == "questions"]
+    assert bool(doubts) == doubted, claim["evidence"]
+    if doubted:
+        assert {e["actor"] for e in doubts} == {"janes"}
+        assert any(r.startswith("QUESTIONED_BY(") for r in claim["reasons"]), claim["reasons"]
+        # A doubt moves no status.
+        assert claim["status"] == "unverified"
