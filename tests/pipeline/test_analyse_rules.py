@@ -19,15 +19,18 @@ BODY = (
 )
 
 
-def test_a_line_opened_by_a_link_label_opens_no_claim() -> None:
-    art = Article(
-        id=hash_id(BODY, prefix="a"),
-        text=BODY,
+def _article(text: str) -> Article:
+    return Article(
+        id=hash_id(text, prefix="a"),
+        text=text,
         url="https://example.example/a",
         outlet="example.example",
         published=datetime(2025, 3, 3, 9, tzinfo=UTC),
     )
-    (an,) = analyse_articles([art], config=load_config())
+
+
+def test_a_line_opened_by_a_link_label_opens_no_claim() -> None:
+    (an,) = analyse_articles([_article(BODY)], config=load_config())
     teaser = BODY.index("Read also:")
     by_line = {
         st.id: (st.content[0] > teaser and st.content[0] < BODY.index("The general"))
@@ -49,13 +52,7 @@ PRONOUNS = (
 
 
 def test_a_pronoun_subject_is_the_speaker_only_if_they_agree() -> None:
-    art = Article(
-        id=hash_id(PRONOUNS, prefix="a"),
-        text=PRONOUNS,
-        url="https://example.example/b",
-        outlet="example.example",
-        published=datetime(2025, 3, 3, 9, tzinfo=UTC),
-    )
+    art = _article(PRONOUNS)
     config = load_config()
     (an,) = analyse_articles([art], config=config)
     texts = {p.text for p in an.propositions.values()}

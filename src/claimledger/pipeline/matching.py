@@ -331,19 +331,45 @@ def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: Proce
     for j in an.judgements:
         claim_ids = ledger.restated_claim_ids(session, j.embedded_id)
         for claim_id in sorted(set(claim_ids)):
-            link = Link(
-                id=hash_id(claim_id, j.outer_id, prefix="l"),
-                claim_id=claim_id,
-                article_id=an.article.id,
-                stance=j.stance,  # type: ignore[arg-type]
-                confidence=JUDGEMENT_CONFIDENCE,
+            _put_evidence(
+                an,
+                j.outer_id,
+                claim_id,
+                j.stance,
+                JUDGEMENT_CONFIDENCE,
                 similarity=1.0,
-                statement_id=j.outer_id,
-                role="evidence",
+                ledger=ledger,
+                session=session,
+                report=report,
             )
-            if ledger.put_link(session, link):
-                report.links += 1
-                ledger.mark_dirty(session, claim_id)
+
+
+def _put_evidence(
+    an: Analysed,
+    statement_id: str,
+    claim_id: str,
+    stance: str,
+    confidence: float,
+    *,
+    similarity: float,
+    ledger: Ledger,
+    session: Any,
+    report: ProcessReport,
+) -> None:
+    """Write an evidence link whose stance was read off the text, not the stance model."""
+    link = Link(
+        id=hash_id(claim_id, statement_id, prefix="l"),
+        claim_id=claim_id,
+        article_id=an.article.id,
+        stance=stance,  # type: ignore[arg-type]
+        confidence=confidence,
+        similarity=similarity,
+        statement_id=statement_id,
+        role="evidence",
+    )
+    if ledger.put_link(session, link):
+        report.links += 1
+        ledger.mark_dirty(session, claim_id)
 
 
 # How sure a contrast's doubt is: enough to be shown and weighed as a doubt (the verdict
@@ -433,19 +459,17 @@ def link_contrasts(
             continue
         if stance != "refutes" or conf < EVIDENCE_STANCES["refutes"]:
             stance, conf = "questions", CONTRAST_CONFIDENCE
-        link = Link(
-            id=hash_id(claim_id, st.id, prefix="l"),
-            claim_id=claim_id,
-            article_id=an.article.id,
-            stance=stance,
-            confidence=float(conf),
+        _put_evidence(
+            an,
+            st.id,
+            claim_id,
+            stance,
+            float(conf),
             similarity=0.0,
-            statement_id=st.id,
-            role="evidence",
+            ledger=ledger,
+            session=session,
+            report=report,
         )
-        if ledger.put_link(session, link):
-            report.links += 1
-            ledger.mark_dirty(session, claim_id)
 
 
 def _stance_text(an: Analysed, st: Statement) -> str:
