@@ -299,3 +299,45 @@ def test_paragraph_break_inside_a_quotation_is_kept(nlp: Any) -> None:
     said = doc.char_span(text.index("said"), text.index("said") + 4)
     assert said is not None
     assert trim_paragraphs(info, span, said.start) == span
+
+
+def _signed(nlp: Any, text: str, cue: str = "said") -> tuple[str, str] | None:
+    from claimledger.extract.attribution_rules import inverted_signature
+
+    doc = nlp(text)
+    at = text.rindex(cue)
+    cue_span = doc.char_span(at, at + len(cue))
+    assert cue_span is not None
+    found = inverted_signature(doc, doc_info(doc, {}), cue_span)
+    if found is None:
+        return None
+    (c0, c1), (s0, s1) = found
+    return doc[c0:c1].text, doc[s0:s1].text
+
+
+@pytest.mark.slow
+def test_a_quotation_signed_dash_said_speaker_has_its_speaker_as_source(nlp: Any) -> None:
+    text = (
+        "There will be no war with Ukraine on the part of Russia - said on Friday the head "
+        "of Russian diplomacy Sergei Lavrov in an interview with radio stations."
+    )
+    assert _signed(nlp, text) == (
+        "There will be no war with Ukraine on the part of Russia",
+        "the head of Russian diplomacy Sergei Lavrov",
+    )
+    # A line that opens with a dash is one quotation, its sentences included.
+    text = (
+        "Talks went on in Geneva.\n\n"
+        "- We do not want a war. We will not let our interests be ignored - said the "
+        "minister."
+    )
+    assert _signed(nlp, text) == (
+        "We do not want a war. We will not let our interests be ignored",
+        "the minister",
+    )
+
+
+@pytest.mark.slow
+def test_no_signature_without_the_dash_or_a_speaker_after_the_verb(nlp: Any) -> None:
+    assert _signed(nlp, "The minister said on Friday that there will be no war.") is None
+    assert _signed(nlp, "There will be no war with Ukraine - he said.") is None

@@ -32,6 +32,7 @@ from claimledger.extract.attribution_rules import (
     extend_coordination,
     extend_interrupted_subject,
     extend_split_quote,
+    inverted_signature,
     point_back,
     token_range,
     trim_paragraphs,
@@ -282,6 +283,7 @@ def extract_doc(
     paragraphs: bool = True,
     interrupted: bool = True,
     pointers: bool = True,
+    inverted: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -307,6 +309,8 @@ def extract_doc(
             (``attribution_rules.extend_interrupted_subject``).
         pointers: A content that only points back ("said this") is the sentence before
             (``attribution_rules.point_back``).
+        inverted: A quotation signed "- said <speaker>" (the speaker after the verb) gets
+            its speaker as source (``attribution_rules.inverted_signature``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -349,6 +353,11 @@ def extract_doc(
         if src_runs:
             s, e = max(src_runs, key=_SourceRank(cue.start, _subjects_of(doc, cue)))
             source_tokens = doc[_after_dateline(doc, s, e) : e]
+        elif inverted:
+            signed = inverted_signature(doc, info, cue)
+            if signed is not None:
+                joined, (s, e) = signed
+                source_tokens = doc[s:e]
         found.append((joined, source_tokens, cue))
     if pointing:
         found = _unrepeated(found, pointing)
