@@ -63,6 +63,16 @@ def _index(vectors: dict[int, np.ndarray]) -> VectorIndex:
         ("", ""),
         ("   ", ""),
         ('""', ""),
+        # The dashes of translated agency copy are no words; a minus sign is.
+        (
+            "- If it depends on Russia, there will be no war.",
+            "If it depends on Russia, there will be no war",
+        ),
+        (
+            "One of the scenarios is a change of power in Kiev.-",
+            "One of the scenarios is a change of power in Kiev",
+        ),
+        ("-5 degrees were measured in Kharkiv", "-5 degrees were measured in Kharkiv"),
     ],
 )
 def test_canonical_text(raw: str, expected: str) -> None:

@@ -758,6 +758,11 @@ _LEAD_THAT = re.compile(r"^(?:that|whether)\s+", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 
 
+# A dash that opens a quotation in translated agency copy ("- If it depends on Russia,
+# there will be no war") or trails its last stop ("a change of power in Kiev.-"): no word.
+_EDGE_DASH = re.compile(r"^[-–—]+\s+|(?<=[.!?])\s*[-–—]+$")
+
+
 def canonical_text(statement_text: str) -> str:
     """Return the canonical text of a claim opened from ``statement_text``.
 
@@ -778,7 +783,7 @@ def canonical_text(statement_text: str) -> str:
     # Only drop the fragment when it followed a separator and something remains.
     if stripped and len(stripped) >= 0.3 * len(text) and _had_separator(text, stripped):
         text = stripped
-    text = text.strip(_QUOTES + " ").strip()
+    text = _EDGE_DASH.sub("", text.strip(_QUOTES + " ")).strip()
     text = text.rstrip(",;: ").strip(_QUOTES + " ")
     text = _LEAD_THAT.sub("", text)
     text = text.strip(_QUOTES + " ")
