@@ -63,6 +63,19 @@ def _index(vectors: dict[int, np.ndarray]) -> VectorIndex:
         ("", ""),
         ("   ", ""),
         ('""', ""),
+        # A quotation that ends the text keeps its closing mark.
+        (
+            'Ukraine is "not seeing any escalation bigger than before,"',
+            'Ukraine is "not seeing any escalation bigger than before"',
+        ),
+        (
+            "Putin would “not stop at the Polish border”.",
+            "Putin would “not stop at the Polish border”",
+        ),
+        (
+            'careful optimism" that lawmakers would pass it',
+            '"Careful optimism" that lawmakers would pass it',
+        ),
         # The dashes of translated agency copy are no words; a minus sign is.
         (
             "- If it depends on Russia, there will be no war.",

@@ -436,10 +436,26 @@ def read_proposition(
 
 
 def bare_content(text: str) -> str:
-    """``text`` without surrounding whitespace, quotation marks and a trailing comma."""
+    """``text`` without surrounding whitespace, quotation marks and a trailing comma (a
+    quotation it opens inside keeps its closing mark: ``close_quotes``)."""
     text = text.strip()
     while len(text) > 1 and text[0] in _QUOTES:
         text = text[1:].lstrip()
     while len(text) > 1 and text[-1] in _QUOTES + ",":
         text = text[:-1].rstrip()
+    return close_quotes(text)
+
+
+def close_quotes(text: str) -> str:
+    """``text`` with a quotation it opens inside closed again: stripping a content's
+    surrounding marks takes the closing mark of a quotation that ends it ('Ukraine is "not
+    seeing any escalation')."""
+    if text.count('"') % 2:
+        # A first mark that closes a word ('optimism" that') ends a quotation the text
+        # began inside: it is opened again in front, not closed at the end.
+        at = text.index('"')
+        closing = at > 0 and not text[at - 1].isspace() and text[at + 1 : at + 2] in ("", " ")
+        return '"' + text if closing and at < len(text) - 1 else text + '"'
+    if text.count("“") > text.count("”"):
+        return text + "”"
     return text

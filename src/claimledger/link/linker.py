@@ -70,6 +70,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from claimledger.extract.proposition import close_quotes
 from claimledger.link.index import VectorIndex
 from claimledger.records import Claim
 
@@ -791,7 +792,7 @@ def canonical_text(statement_text: str) -> str:
         text = text[:-1].rstrip()
     if text[:1].islower():
         text = text[0].upper() + text[1:]
-    return text
+    return close_quotes(text)
 
 
 def _had_separator(original: str, stripped: str) -> bool:
