@@ -76,10 +76,11 @@ def _index(vectors: dict[int, np.ndarray]) -> VectorIndex:
             'careful optimism" that lawmakers would pass it',
             '"Careful optimism" that lawmakers would pass it',
         ),
-        # The dashes of translated agency copy are no words; a minus sign is.
+        # A dash run on after the last stop (translated agency copy) is no word; the dash
+        # of a quotation or a bullet stays, as does a minus sign.
         (
             "- If it depends on Russia, there will be no war.",
-            "If it depends on Russia, there will be no war",
+            "- If it depends on Russia, there will be no war",
         ),
         (
             "One of the scenarios is a change of power in Kiev.-",
