@@ -18,6 +18,10 @@ from claimledger.config import Config, load_config
 from claimledger.records import Article, Claim, Link, Origin, Statement, hash_id
 from claimledger.store.ledger import Ledger
 
+# The write token of the API tests' server. Here, not in conftest.py: a test that imports
+# ``conftest`` gets whichever conftest module pytest imported first under that name.
+TOKEN = "correct-horse-battery-staple-0123456789"
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "src" / "claimledger" / "data" / "sample"
 

@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from api_factories import Built, build_small, make_config
+from api_factories import TOKEN, Built, build_small, make_config
 from fastapi.testclient import TestClient
 
 from claimledger.config import Config
 from tests_stores import Stores  # type: ignore[import-not-found]
-
-TOKEN = "correct-horse-battery-staple-0123456789"
 
 
 @pytest.fixture(scope="session")

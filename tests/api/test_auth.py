@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_factories import Built
+from api_factories import TOKEN, Built
 from fastapi.testclient import TestClient
 
 from claimledger.config import Config
-from conftest import TOKEN
 
 WRITES = [
     ("POST", "/api/ingest", {"sources": ["/nonexistent"], "analyse": False}),

@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_factories import Built, make_config
+from api_factories import TOKEN, Built, make_config
 from fastapi.testclient import TestClient
-
-from conftest import TOKEN
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ARTICLE = {
