@@ -434,18 +434,24 @@ def link_contrasts(
             for p in ordered[:i]
             if p.content[1] <= start and start - p.content[1] <= CONTRAST_REACH
         ]
-        holders = [p for p in reversed(before) if ledger.restated_claim_ids(session, p.id)]
-        if not holders:
+        held = next(
+            (
+                (p, claims)
+                for p in reversed(before)
+                if (claims := ledger.restated_claim_ids(session, p.id))
+            ),
+            None,
+        )
+        if held is None:
             continue
-        prev = holders[0]
+        prev, claims = held
         if not (prev.attributed and prev.actor_id):
             continue
         if _speaker_side(table, prev.actor_id) == _speaker_side(table, st.actor_id):
             continue
         own = set(ledger.restated_claim_ids(session, st.id))
-        for claim_id in sorted(set(ledger.restated_claim_ids(session, prev.id)) - own):
-            if st.id in ledger.linked_statement_ids(session, claim_id):
-                continue
+        # A pair already linked keeps its link: ``put_link`` writes no second one (one id).
+        for claim_id in sorted(set(claims) - own):
             found = ledger.claim_vector(session, claim_id)
             if found is not None:
                 pairs.append((st, claim_id, found[0]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from claimledger.config import Config
@@ -221,44 +221,34 @@ def statements_of(
         ):
             continue
         times = resolve_times(sentence, published=article.published)
+        own = Statement(
+            id=hash_id(article.id, s, e, prefix="s"),
+            article_id=article.id,
+            content=(s, e),
+            content_text=sentence,
+            kind="indirect",
+            speaker=None,
+            actor_id=outlet_actor.id if outlet_actor else None,
+            attributed=False,
+            time_phrase=times[0].phrase if times else None,
+            time_resolved=times[0].resolved if times else None,
+        )
         relayed = _relayed(sentence, actors)
         if relayed is not None:
             # The outlet tells a known actor's position in its own words: the actor's
             # statement ("Ostrela had denied ..."), with its name as source and its verb as cue.
             actor_id, (ns, ne), (cs, ce) = relayed
-            out.append(
-                Statement(
-                    id=hash_id(article.id, s, e, prefix="s"),
-                    article_id=article.id,
-                    content=(s, e),
-                    content_text=sentence,
-                    kind="indirect",
-                    source=(s + ns, s + ne),
-                    source_text=sentence[ns:ne],
-                    cue=(s + cs, s + ce),
-                    cue_text=sentence[cs:ce],
-                    speaker=sentence[ns:ne],
-                    actor_id=actor_id,
-                    attributed=True,
-                    time_phrase=times[0].phrase if times else None,
-                    time_resolved=times[0].resolved if times else None,
-                )
+            own = replace(
+                own,
+                source=(s + ns, s + ne),
+                source_text=sentence[ns:ne],
+                cue=(s + cs, s + ce),
+                cue_text=sentence[cs:ce],
+                speaker=sentence[ns:ne],
+                actor_id=actor_id,
+                attributed=True,
             )
-            continue
-        out.append(
-            Statement(
-                id=hash_id(article.id, s, e, prefix="s"),
-                article_id=article.id,
-                content=(s, e),
-                content_text=sentence,
-                kind="indirect",
-                speaker=None,
-                actor_id=outlet_actor.id if outlet_actor else None,
-                attributed=False,
-                time_phrase=times[0].phrase if times else None,
-                time_resolved=times[0].resolved if times else None,
-            )
-        )
+        out.append(own)
     out.sort(key=lambda st: (st.content[0], st.id))
     return out
 
