@@ -341,3 +341,16 @@ def test_a_quotation_signed_dash_said_speaker_has_its_speaker_as_source(nlp: Any
 def test_no_signature_without_the_dash_or_a_speaker_after_the_verb(nlp: Any) -> None:
     assert _signed(nlp, "The minister said on Friday that there will be no war.") is None
     assert _signed(nlp, "There will be no war with Ukraine - he said.") is None
+
+
+@pytest.mark.slow
+def test_a_deed_is_no_cue(nlp: Any) -> None:
+    from claimledger.extract.attribution_rules import is_act_cue
+
+    doc = nlp("The House finally approved on Saturday a $61 billion aid bill for Ukraine.")
+    info = doc_info(doc, {})
+    approved = next(t.i for t in doc if t.text == "approved")
+    assert is_act_cue(info, approved)
+    doc = nlp("The minister said on Saturday that the bill would pass.")
+    said = next(t.i for t in doc if t.text == "said")
+    assert not is_act_cue(doc_info(doc, {}), said)

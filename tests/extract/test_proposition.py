@@ -166,3 +166,24 @@ def test_a_pronoun_stands_for_the_speaker_only_if_they_agree(
     [(prop, _)] = assess([content], [speaker], nlp=nlp, persons=[person])
     assert prop.text == expected
     assert (prop.subject == speaker) == (expected.startswith(speaker))
+
+
+@pytest.mark.parametrize(
+    ("content", "mood"),
+    [
+        ("The House approved the bill on Saturday", "done"),
+        ("Russia has withdrawn some of its troops", "done"),
+        ("A TV tower was destroyed by Russian missiles", "done"),
+        ("Russia did not attack", "done"),
+        ("The US Congress might soon vote on a $61 billion aid package", "open"),
+        ("Russia will not invade Ukraine", "open"),
+        ("Russia is going to invade", "open"),
+        ("He urged the US Congress to pass a long-stalled foreign aid bill", "open"),
+        ("Macron plans to hold phone talks with Putin on Friday", "open"),
+        # The present tells neither: it agrees with a plan and a deed alike.
+        ("Russia is pulling back some of its troops", None),
+        ("there are no signs of de-escalation on the ground", None),
+    ],
+)
+def test_mood_tells_a_deed_done_from_one_still_open(nlp: Any, content: str, mood: str) -> None:
+    assert _read(nlp, content).mood == mood

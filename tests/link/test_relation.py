@@ -22,8 +22,10 @@ def _prop(
     *,
     numbers: set[str] | None = None,
     negated: bool = False,
+    mood: str | None = None,
 ) -> Proposition:
     return Proposition(
+        mood=mood,
         text="",
         subject=None,
         predicate=None,
@@ -89,6 +91,57 @@ def test_SC_POLARITY() -> None:
     assert relation(0.8, denial, DEPLOY, stmt_side=None, claim_side=None) == (
         "evidence",
         ["SC_POLARITY"],
+    )
+
+
+def test_SC_MOOD() -> None:
+    # "the House approved the bill" is what "the House might vote on the bill" foretold:
+    # evidence about it, not the same claim; a present or an unknown mood agrees with both.
+    voted = _prop({"approve"}, {"approve", "aid", "bill"}, mood="done")
+    might = _prop({"vote"}, {"vote", "aid", "bill"}, mood="open")
+    assert relation(0.8, voted, might, stmt_side=None, claim_side=None) == (
+        "evidence",
+        ["SC_MOOD"],
+    )
+    assert relation(0.8, voted, voted, stmt_side=None, claim_side=None) == ("same", [])
+    now = _prop({"approve"}, {"approve", "aid", "bill"})
+    assert relation(0.8, now, might, stmt_side=None, claim_side=None)[1] == []
+    assert (
+        relation(0.8, voted, might, stmt_side=None, claim_side=None, rules_off={"SC_MOOD"})[0]
+        == "same"
+    )
+
+
+def test_SC_SPEAKER() -> None:
+    # Below paraphrase, the claimant's words in other words are its claim; another known
+    # side's words on the topic are evidence at most; an outlet's own (None) are not judged.
+    assert (
+        relation(0.65, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("usa", "usa"))[0]
+        == "same"
+    )
+    assert relation(
+        0.65, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("poland", "usa")
+    ) == ("evidence", ["SC_SPEAKER"])
+    assert (
+        relation(0.65, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=(None, "usa"))[0]
+        == "same"
+    )
+    # A paraphrase is the same claim whoever says it.
+    assert (
+        relation(0.8, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("poland", "usa"))[0]
+        == "same"
+    )
+    assert (
+        relation(
+            0.65,
+            MASS,
+            DEPLOY,
+            stmt_side=None,
+            claim_side=None,
+            speakers=("poland", "usa"),
+            rules_off={"SC_SPEAKER"},
+        )[0]
+        == "same"
     )
 
 

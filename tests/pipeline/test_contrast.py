@@ -76,3 +76,15 @@ def test_another_sides_but_questions_the_claim_before_it(
         assert any(r.startswith("QUESTIONED_BY(") for r in claim["reasons"]), claim["reasons"]
         # A doubt moves no status.
         assert claim["status"] == "unverified"
+
+
+def test_known_side_is_the_state_of_a_known_actor_only() -> None:
+    from claimledger.pipeline.actor_tables import actor_table
+    from claimledger.pipeline.matching import known_side
+
+    table = actor_table()
+    assert known_side(table, "sergei-lavrov") == "russia"
+    assert known_side(table, "nato") == "nato"  # an alliance speaks for no member state
+    assert known_side(table, None) is None
+    assert known_side(table, "unknown") is None
+    assert known_side(table, "auto:1a2b3c") is None

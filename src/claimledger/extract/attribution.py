@@ -33,6 +33,7 @@ from claimledger.extract.attribution_rules import (
     extend_interrupted_subject,
     extend_split_quote,
     inverted_signature,
+    is_act_cue,
     point_back,
     token_range,
     trim_paragraphs,
@@ -284,6 +285,7 @@ def extract_doc(
     interrupted: bool = True,
     pointers: bool = True,
     inverted: bool = True,
+    acts: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -311,6 +313,8 @@ def extract_doc(
             (``attribution_rules.point_back``).
         inverted: A quotation signed "- said <speaker>" (the speaker after the verb) gets
             its speaker as source (``attribution_rules.inverted_signature``).
+        acts: A cue that names a deed ("approved") makes no attribution
+            (``attribution_rules.is_act_cue``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -321,6 +325,8 @@ def extract_doc(
     found: list[_Found] = []
     pointing: list[int] = []  # indices in ``found`` of contents ``point_back`` moved
     for cue in _cue_spans(doc, info, cue_tagger, cue_threshold, use_tensor):
+        if acts and is_act_cue(info, cue_head(info, cue)):
+            continue
         window = cue_window(doc, info, cue)
         labels = list(
             role_tagger.tag(pycrfsuite.ItemSequence(role_features(doc, info, cue, window)))

@@ -59,6 +59,10 @@ class Proposition:
     subject_names: tuple[str, ...] = ()
     # What is said to happen: the root's lemma and every full verb's ("warning", "attack").
     predicates: frozenset[str] = frozenset()
+    # Whether the main verb tells a deed done ("done": "the House approved the bill") or
+    # one still open ("open": "Congress might vote", "he urged Congress to pass"); None
+    # for the present and what cannot be told (``mood_of``).
+    mood: str | None = None
 
 
 def _not_only(token: Any) -> bool:
@@ -293,6 +297,46 @@ def pronoun_agrees(pronoun: str, person: bool | None) -> bool:
     return pronoun.lower() not in (NOT_A_PERSON if person else NOT_AN_INSTITUTION)
 
 
+# Verbs whose object is still to happen: a wish, a plan, a request, a threat.
+OPEN_VERBS = frozenset(
+    {
+        "aim",
+        "ask",
+        "call",
+        "demand",
+        "expect",
+        "hope",
+        "intend",
+        "plan",
+        "propose",
+        "seek",
+        "threaten",
+        "urge",
+        "want",
+    }
+)
+
+
+def mood_of(root: Any) -> str | None:
+    """``open`` for a modal, a future or a verb of wish, plan or request (``OPEN_VERBS``);
+    ``done`` for a simple past or a perfect; None otherwise (``Proposition.mood``)."""
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return None
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    going = any(c.lower_ == "going" for c in auxes) or (
+        root.lower_ == "going" and any(c.dep_ == "xcomp" for c in root.children)
+    )
+    if root.lemma_.lower() in OPEN_VERBS or going or any(c.tag_ == "MD" for c in auxes):
+        return "open"
+    if root.tag_ == "VBD" and not auxes:
+        return "done"
+    if any(c.tag_ == "VBD" and c.lemma_ != "have" for c in auxes):
+        return "done"  # "was destroyed", "did not attack"
+    if root.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes):
+        return "done"  # "has approved", "had sent"
+    return None
+
+
 def read_proposition(
     doc: Any, speaker: str | None, *, denied: bool = False, person: bool | None = None
 ) -> Proposition:
@@ -421,6 +465,7 @@ def read_proposition(
         | ({predicate} if predicate and root is not None and root.pos_ != "AUX" else set())
     )
     return Proposition(
+        mood=mood_of(root),
         predicates=predicates,
         subject_names=subject_names,
         years=years,

@@ -43,6 +43,10 @@ RULES: tuple[RelationRule, ...] = (
         "SC_PREDICATE", "below paraphrase similarity a same claim shares a verb or its words"
     ),
     RelationRule("SC_POLARITY", "a negated restatement is evidence against, not the claim"),
+    RelationRule("SC_MOOD", "a deed done and one still open (planned, urged, possible) differ"),
+    RelationRule(
+        "SC_SPEAKER", "below paraphrase, another side's words on the topic are not its claim"
+    ),
     RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
     RelationRule("EV_WEAK_OPENS", "a contradiction of one claim may open a claim of its own"),
     RelationRule(
@@ -130,8 +134,13 @@ def failed_same_rules(
     similarity: float = 0.0,
     thresholds: Thresholds = Thresholds(),
     rules_off: Collection[str] = (),
+    speakers: tuple[str | None, str | None] = (None, None),
 ) -> list[str]:
-    """Ids of the same-claim rules the pair fails (empty: it may be the same claim)."""
+    """Ids of the same-claim rules the pair fails (empty: it may be the same claim).
+
+    ``speakers``: the sides of the statement's speaker and of the claim's claimant, when
+    both are known actors (None: unknown or an outlet's own words).
+    """
     failed = []
     if not subjects_agree(stmt_side, claim_side):
         failed.append("SC_SUBJECT")
@@ -141,6 +150,15 @@ def failed_same_rules(
         failed.append("SC_PREDICATE")
     if stmt.negated != claim.negated:
         failed.append("SC_POLARITY")
+    if {stmt.mood, claim.mood} == {"done", "open"}:
+        failed.append("SC_MOOD")
+    said, claimed = speakers
+    if similarity < thresholds.paraphrase and said and claimed and said != claimed:
+        # A claimant's words come back in other words ("would be horrific" for "an
+        # invasion would be horrific"); another side's words on the same topic are its own
+        # point ("Russia has a lot of equipment pre-positioned" for Poland's "weapons
+        # which Poland can send"), evidence at most.
+        failed.append("SC_SPEAKER")
     return [r for r in failed if r not in rules_off]
 
 
@@ -153,6 +171,7 @@ def relation(
     claim_side: str | None,
     thresholds: Thresholds = Thresholds(),
     rules_off: Collection[str] = (),
+    speakers: tuple[str | None, str | None] = (None, None),
 ) -> tuple[Relation, list[str]]:
     """The relation a statement may have to a candidate claim, and the rules it failed.
 
@@ -170,6 +189,7 @@ def relation(
         similarity=similarity,
         thresholds=thresholds,
         rules_off=rules_off,
+        speakers=speakers,
     )
     if similarity >= thresholds.same and not failed:
         return "same", []

@@ -186,6 +186,10 @@ def match_statements(
                     claim_side=claim_side,
                     thresholds=bars,
                     rules_off=rules_off,
+                    speakers=(
+                        known_side(facts.table, st.actor_id if st.attributed else None),
+                        known_side(facts.table, cand.claim.claimant_actor_id),
+                    ),
                 )
                 if kind == "same" and cand.pair.score < config.link.threshold:
                     kind = "evidence"
@@ -390,6 +394,13 @@ def _sentence_start(text: str, st: Statement) -> int:
 def _speaker_side(table: Any, actor_id: str) -> str:
     """The state a speaker speaks for, or the speaker itself (an agency, an analyst firm)."""
     return str(table.home_state(actor_id) or actor_id)
+
+
+def known_side(table: Any, actor_id: str | None) -> str | None:
+    """``_speaker_side`` of a known actor; None for none, an unknown or a guessed one."""
+    if not actor_id or actor_id == "unknown" or actor_id.startswith("auto:"):
+        return None
+    return _speaker_side(table, actor_id)
 
 
 def link_contrasts(
