@@ -129,6 +129,32 @@ def test_opposite_direction_in_a_short_text_refutes() -> None:
     )
 
 
+def test_a_movement_demanded_or_of_something_else_refutes_nothing() -> None:
+    claim = "Moscow has deployed an estimated 100,000 soldiers near the border."
+    # A demand names a withdrawal that has not happened.
+    demand = "The condition for this dialogue is the withdrawal of Russian troops from the border."
+    assert refine_stance("agree", 0.5, 0.9, P, demand, short=True, claim=claim)[0] == "supports"
+    # A change of something the claim does not name.
+    other = "Soldiers near the border say morale is good while their pay has been reduced."
+    assert refine_stance("agree", 0.5, 0.9, P, other, short=True, claim=claim)[0] == "supports"
+    # Reported, and of the claim's soldiers: a refutation.
+    reported = "The soldiers are withdrawing from the border, officials said."
+    assert refine_stance("agree", 0.5, 0.9, P, reported, short=True, claim=claim)[0] == "refutes"
+
+
+def test_is_irrealis_and_direction_near_claim() -> None:
+    from claimledger.stance.features import direction_near_claim, is_irrealis
+
+    assert is_irrealis("Russia must pull back its troops.")
+    assert is_irrealis("if they withdraw, talks can go on")
+    assert not is_irrealis("Russia is pulling back its troops.")
+    # Only the words just before the first movement count: a later "could" is another clause.
+    assert not is_irrealis("Ukraine sees no escalation, and the build-up could be pressure.")
+    claim = "Russian troops are pulling back from the border."
+    assert direction_near_claim(claim, "Forces remain deployed near the border.")
+    assert not direction_near_claim(claim, "Ticket prices have increased this winter.")
+
+
 SHELLED = "Varnian artillery shelled the border village of Lerin during the night"
 
 

@@ -376,6 +376,46 @@ def has_contrast(text: str) -> bool:
     return bool(_CONTRAST_RE.search(text or ""))
 
 
+# Words that put the movement named after them out of the world of fact: a condition, a
+# demand, a possibility ("the condition for this dialogue is the withdrawal of troops", "if
+# they leave", "Russia must pull back"). Movement named so is no report of movement.
+IRREALIS_WORDS = frozenset(
+    {
+        "if",
+        "unless",
+        "whether",
+        "would",
+        "could",
+        "might",
+        "may",
+        "must",
+        "should",
+        "condition",
+        "conditions",
+        "demand",
+        "demands",
+        "demanded",
+        "demanding",
+        "urge",
+        "urged",
+        "urges",
+    }
+)
+# How many tokens before a word of direction such a word governs it.
+IRREALIS_REACH = 6
+
+
+def is_irrealis(text: str) -> bool:
+    """Whether the first word of movement or change in ``text`` is named as a condition,
+    demand or possibility (an ``IRREALIS_WORDS`` word at most ``IRREALIS_REACH`` tokens
+    before it), not reported as a fact."""
+    toks = tokens(text or "")
+    for i, t in enumerate(toks):
+        if any(t.startswith(s) for s in (*AWAY_STEMS, *TOWARD_STEMS)):
+            return not IRREALIS_WORDS.isdisjoint(toks[max(0, i - IRREALIS_REACH) : i])
+    return False
+
+
 def direction_clash(claim: str, text: str, *, negation: bool = True) -> bool:
     """Whether claim and text describe movement or change in opposite directions.
 
@@ -384,6 +424,30 @@ def direction_clash(claim: str, text: str, *, negation: bool = True) -> bool:
     """
     c = _direction(tokens(claim), negation=negation)
     return c * _direction(tokens(text), negation=negation) < 0
+
+
+# How many tokens either side of a word of direction the thing that moves is looked for.
+DIRECTION_REACH = 4
+
+
+def direction_near_claim(claim: str, text: str, *, reach: int = DIRECTION_REACH) -> bool:
+    """Whether a word of movement or change in ``text`` has a word of the claim within
+    ``reach`` tokens (or is one): the movement is of what the claim is about.
+
+    "(This) reduces the amount of time it requires ... to fill that area" names a change
+    of time, not of the "100,000 soldiers" a claim has deployed; "forces remain deployed
+    near the border" names the claim's border.
+    """
+    claim_words = [w for w in content_tokens(tokens(claim)) if w.isalpha()]
+    for sentence in split_sentences(text):
+        toks = tokens(sentence)
+        for i, t in enumerate(toks):
+            if not any(t.startswith(s) for s in (*AWAY_STEMS, *TOWARD_STEMS)):
+                continue
+            window = toks[max(0, i - reach) : i + reach + 1]
+            if any(_stem_match(w, c) for w in window for c in claim_words):
+                return True
+    return False
 
 
 def shares_subject(claim: str, text: str, *, at_least: int = 1) -> bool:

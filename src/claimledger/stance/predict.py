@@ -28,7 +28,9 @@ from claimledger.stance.features import (
     absence_about_claim,
     denial_cues,
     direction_clash,
+    direction_near_claim,
     has_contrast,
+    is_irrealis,
     negated_claim_word,
     observed_absence_cues,
     question_cues,
@@ -210,7 +212,11 @@ def refine_stance(
       movement or change in the opposite direction to the claim's ("units are pulling
       back" / "forces remain deployed", "no withdrawal") is ``refutes``
       (:func:`~claimledger.stance.features.direction_clash`), unless the text contrasts
-      ("despite", "contrary to", "but"): the other direction is then the opposing claim's.
+      ("despite", "contrary to", "but"): the other direction is then the opposing claim's;
+      unless the movement is demanded or supposed ("the condition for dialogue is the
+      withdrawal of troops", :func:`~claimledger.stance.features.is_irrealis`); and only
+      when a word of the claim stands near the word of movement
+      (:func:`~claimledger.stance.features.direction_near_claim`).
       So is a short text that negates an event the claim names ("not a single shell was
       fired" / "artillery shelled Lerin", :func:`~claimledger.stance.features.negated_claim_word`).
 
@@ -277,7 +283,13 @@ def refine_stance(
         # "... despite Tarsk's announcement that it was withdrawing": the opposite
         # direction belongs to the claim the text argues against.
         and not has_contrast(relevant_text)
-        and (direction_clash(claim, relevant_text) or negated_claim_word(claim, relevant_text))
+        # "The condition for this dialogue is the withdrawal of Russian troops": a movement
+        # demanded or supposed is not reported, and contradicts no report of the other.
+        and not is_irrealis(relevant_text)
+        and (
+            (direction_clash(claim, relevant_text) and direction_near_claim(claim, relevant_text))
+            or negated_claim_word(claim, relevant_text)
+        )
         and shares_subject(claim, relevant_text)
     ):
         return "refutes", float(p_rel * RULE_CONFIDENCE)
