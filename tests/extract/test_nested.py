@@ -538,12 +538,11 @@ def test_rules_switch(nlp: Any) -> None:
     assert find_nested(doc, rules=[r for r in RULE_IDS if r != "says_but"]) == []
 
 
-def test_what_said_about_is_off_by_default(nlp: Any) -> None:
-    # it never fired on the development text (docs/extraction.md); one switch turns it on
-    assert "what_said_about" not in DEFAULT_RULES
+def test_what_said_about_is_on_by_default_and_switches_off(nlp: Any) -> None:
+    assert "what_said_about" in DEFAULT_RULES
     doc = nlp(POSITIVE[[c[0] for c in POSITIVE].index("what_said_not_happened")][1])
-    assert find_nested(doc) == []
-    assert [nc.rule for nc in find_nested(doc, rules=["what_said_about"])] == ["what_said_about"]
+    assert [nc.rule for nc in find_nested(doc)] == ["what_said_about"]
+    assert find_nested(doc, rules=[r for r in RULE_IDS if r != "what_said_about"]) == []
 
 
 def test_what_said_about_a_topic_is_no_claim(nlp: Any) -> None:

@@ -68,10 +68,15 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
     for r in rules:
         by_table.setdefault(r.table, []).append(r.id)
     assert set(TABLES) <= set(by_table)
-    assert by_table["nested"] == list(DEFAULT_RULES)  # what_said_about is off by default
+    assert by_table["nested"] == list(DEFAULT_RULES)
     assert by_table["cue"] == list(CUE_IDS)
     assert by_table["doubt"] == list(DOUBT_IDS)
-    assert by_table["content"] == ["PR_CUE_CASE", "PR_DENIED_NOUN", "PR_PRONOUN_AGREES"]
+    assert by_table["content"] == [
+        "PR_CUE_CASE",
+        "PR_DENIED_NOUN",
+        "PR_PRONOUN_AGREES",
+        "PR_POSSESSIVE",
+    ]
     assert all(r.purpose for r in rules)
     chosen, skipped = choose_rules(["cue", "NO_EVIDENCE"], config)
     assert [r.id for r in chosen] == [*CUE_IDS, "NO_EVIDENCE"] and skipped == []

@@ -46,6 +46,43 @@ LATER = {
 }
 
 
+# The same story as news agencies tell it, in other words: a headline that paraphrases the
+# lead, the party's claim told with "its forces", a doubt in other words than "we will
+# see", and a later "despite what Russia has said about ..." from another capital.
+PULLBACK = {
+    "url": "https://example.net/a1",
+    "title": "Russia announces partial pullback of troops near Ukraine",
+    "published": "2022-03-15T10:00:00Z",
+    "text": (
+        "Russia on Tuesday announced that some of its forces stationed near the Ukrainian "
+        "border were heading back to their garrisons, a move that could ease fears of an "
+        "imminent invasion.\n\nThe defence ministry in Moscow released video footage that "
+        "it said showed tanks and armoured vehicles being loaded onto trains after the "
+        'end of military drills.\n\nUkraine reacted with caution. "We will believe when we '
+        'see the trains actually leave," Foreign Minister Dmytro Kuleba told '
+        "reporters.\n\nNATO Secretary General Jens Stoltenberg said the alliance had "
+        'so far not seen any sign of de-escalation on the ground. "We have not seen any '
+        'withdrawal of Russian forces," he said.\n\nRussia has massed more than 100,000 '
+        "troops near Ukraine's borders in recent months, while denying any plan to attack "
+        "its neighbour."
+    ),
+}
+
+PULLBACK_DENIED = {
+    "url": "https://example.net/a2",
+    "title": "US says Russian pullback claim is false, 7,000 troops added",
+    "published": "2022-03-17T02:00:00Z",
+    "text": (
+        "WASHINGTON - A senior Biden administration official said on Wednesday that "
+        "Russia's claim that it was withdrawing troops from the border with Ukraine was "
+        "false. Russia has added up to 7,000 soldiers near the border in recent days, the "
+        "official said.\n\nSecretary of State Antony Blinken said that despite what Russia "
+        'has said about pulling back its troops, "that has not happened." "We still see '
+        'units arriving at the border, not leaving it," he said.'
+    ),
+}
+
+
 def _claims(tmp_path: Path, *stories: dict[str, str]) -> list[dict[str, Any]]:
     src = tmp_path / "stories.jsonl"
     src.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
@@ -114,3 +151,18 @@ def test_nested_rules_switch_off_by_id() -> None:
         art, sts, actors=table, rules_off=["claim_possessive_that"]
     )
     assert judgements == []
+
+
+@pytest.mark.slow
+def test_the_pullback_told_in_other_words_is_doubted_and_refuted(
+    tmp_path: Path, embedder: Any
+) -> None:
+    claims = _claims(tmp_path, PULLBACK, PULLBACK_DENIED)
+    [claim] = [c for c in claims if c["text"].startswith("Some of Russia's forces")]
+    assert claim["claimant"]["actor"] == "russia"
+    by_actor = {(e["actor"], e["stance"]) for e in claim["evidence"]}
+    # "we'll believe when we see" is a doubt; "that has not happened" after "despite what
+    # Russia has said about pulling back its troops" a refutation from Washington.
+    assert ("dmytro-kuleba", "questions") in by_actor
+    assert ("antony-blinken", "refutes") in by_actor
+    assert claim["status"] == "refuted", claim["reasons"]

@@ -78,7 +78,10 @@ def _claims(db: str) -> list[dict[str, Any]]:
 
 
 def _strike_claim(claims: list[dict[str, Any]]) -> dict[str, Any]:
-    [claim] = [c for c in claims if c["text"].startswith("All of its units had left")]
+    # "its" is the speaker's (PR_POSSESSIVE): "All of Russia's defence ministry's units ..."
+    [claim] = [
+        c for c in claims if c["text"].startswith("All of") and "units had left" in c["text"]
+    ]
     return claim
 
 

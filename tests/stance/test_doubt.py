@@ -82,6 +82,9 @@ def test_CAST_DOUBT() -> None:
 def test_WAIT_AND_SEE() -> None:
     assert _fires("WAIT_AND_SEE", "We will see, then we will believe.")
     assert _fires("WAIT_AND_SEE", "Whether it works remains to be seen.")
+    assert _fires("WAIT_AND_SEE", "We won't believe when we hear, we'll believe when we see.")
+    assert _fires("WAIT_AND_SEE", "Seeing is believing, the minister said.")
+    assert not _fires("WAIT_AND_SEE", "We believe the column will leave.")
     assert not _fires("WAIT_AND_SEE", "We saw the column leave.")
 
 

@@ -11,9 +11,8 @@ says what changed: each headline figure, and the gold claims and not-claims whos
 moved. A rule whose switch changes nothing is reported as doing nothing on real data.
 
 The doubt lexicon is also a feature set of the trained ``questions`` classifier; that use has
-no switch (the model was trained with it) and is measured by retraining. The nested rule
-``what_said_about``, off by default, is not measured; nor are the actor side rules
-(``extract/actors.py``), which have no switch. ``--rules`` takes rule ids or table names
+no switch (the model was trained with it) and is measured by retraining. The actor side
+rules (``extract/actors.py``) have no switch and are not measured. ``--rules`` takes rule ids or table names
 (``claimhood``, ``content``, ``relation``, ``nested``, ``cue``, ``doubt``): every rule would be about fifty
 runs.
 """

@@ -265,10 +265,13 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
-# Rules applied unless the caller names others. "what_said_about" is off: even restricted to
-# a gerund or clause after "about" it never fired on 1.07M words of PolNeAR and ukraine-news
-# text, and in its general form ("what it says about America") 9 of its 10 hits were wrong.
-DEFAULT_RULES: tuple[str, ...] = tuple(r for r in RULE_IDS if r != "what_said_about")
+# Rules applied unless the caller names others: all of them. "what_said_about" fires only
+# on a gerund or clause after "about" ("despite what Russia has said about pulling back
+# troops, that has not happened"): in its general form ("what it says about America") 9 of
+# its 10 hits were wrong; so restricted it fired on none of 1.07M words of PolNeAR and
+# ukraine-news text (whose February 2022 weeks are held out), and it reads the issue's own
+# example of a claim about a claim.
+DEFAULT_RULES: tuple[str, ...] = RULE_IDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,6 +191,10 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
         "PR_PRONOUN_AGREES",
         "a pronoun subject stands for the speaker only if they agree: 'it' is no person",
     ),
+    ContentRule(
+        "PR_POSSESSIVE",
+        "'its', 'his', 'our' in the subject of what was said are the speaker's ('its troops')",
+    ),
 )
 CONTENT_RULE_IDS = frozenset(r.id for r in CONTENT_RULES)
 
@@ -337,8 +341,36 @@ def mood_of(root: Any) -> str | None:
     return None
 
 
+# Words of part before "of" whose object is the subject's head ("some of its forces").
+_QUANTIFIERS = frozenset({"some", "all", "most", "many", "part", "one", "none", "several", "few"})
+# Possessive pronouns that may stand for the speaker in the subject of what was said, and
+# the subject pronoun each agrees like ("their" is left: it is as often the troops' own).
+SPEAKER_POSSESSIVES = {"its": "it", "his": "he", "her": "she", "our": "we", "my": "i"}
+
+
+def _speaker_possessive(subj: Any, person: bool | None) -> Any | None:
+    """The possessive pronoun of the subject's head noun that may stand for the speaker
+    ("*His* government", "some of *its* forces"), or None; not one further down ("the
+    troops near *its* border": whose border says nothing of whose troops)."""
+    heads = [subj]
+    if subj.lower_ in _QUANTIFIERS:
+        heads += [
+            c for p in subj.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+        ]
+    for head in heads:
+        for tok in head.children:
+            if tok.dep_ == "poss" and tok.lower_ in SPEAKER_POSSESSIVES:
+                return tok if pronoun_agrees(SPEAKER_POSSESSIVES[tok.lower_], person) else None
+    return None
+
+
 def read_proposition(
-    doc: Any, speaker: str | None, *, denied: bool = False, person: bool | None = None
+    doc: Any,
+    speaker: str | None,
+    *,
+    denied: bool = False,
+    person: bool | None = None,
+    possessive: bool = True,
 ) -> Proposition:
     """The proposition of one parsed content, its subject resolved from ``speaker``.
 
@@ -352,6 +384,9 @@ def read_proposition(
         person: Whether the speaker is a person (None: unknown). A subject pronoun that
             cannot stand for such a speaker ("Nebenzya slammed the West, claiming *it* is
             trying ...") is left as it is (``PR_PRONOUN_AGREES``; pass None to switch it off).
+        possessive: A possessive pronoun in a subject that opens the content is the
+            speaker's: "Russia said | some of its forces were heading back" -> "Some of
+            Russia's forces were heading back" (``PR_POSSESSIVE``).
     """
     text = doc.text
     root = _root(doc)
@@ -402,6 +437,18 @@ def read_proposition(
                         agreed[verb.i] = form
                 subject = speaker
                 subject_names = (speaker,)
+            elif (
+                speaker
+                and possessive
+                and not pronoun
+                and subj.left_edge.i == _first_word(doc)
+                and (poss := _speaker_possessive(subj, person)) is not None
+            ):
+                # "some of its forces are heading back" -> "some of Russia's forces ..."
+                edits.append((poss.idx - base, poss.idx - base + len(poss.text), f"{speaker}'s"))
+                at = poss.idx - subj.left_edge.idx
+                subject = f"{subject[:at]}{speaker}'s{subject[at + len(poss.text) :]}"
+                subject_names = (speaker, *subject_names)
         elif (
             speaker
             and doc[_first_word(doc)].pos_ in ("AUX", "VERB")

@@ -127,6 +127,7 @@ def analyse_articles(
             nlp=load_nlp(),
             denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
             persons=[_is_person(st, table, config.claims.rules_off) for st in to_embed],
+            possessive="PR_POSSESSIVE" not in config.claims.rules_off,
         )
         if to_embed
         else []

@@ -82,7 +82,8 @@ DOUBT_RULES: tuple[DoubtRule, ...] = (
         "WAIT_AND_SEE",
         "the truth is yet to be seen ('remains to be seen', 'we will see', 'wait and see')",
         r"\bremains?\s+to\s+be\s+seen\b|\bwe(?:'ll|\s+will|\s+shall)\s+see\b|\bwait\s+and\s+see\b|"
-        r"\bbelieve\s+it\s+when\b",
+        r"\bbelieve\s+it\s+when\b|\bbelieve\s+when\s+(?:we|i|they|you)\s+see\b|"
+        r"\bseeing\s+is\s+believing\b",
     ),
     DoubtRule(
         "DEMAND_EVIDENCE",
