@@ -137,3 +137,30 @@ def test_a_group_noun_matches_whole_name_words_only(nlp: Any) -> None:
     )
     # "nation" is not a word of "United Nations": the nearest group, Ukraine, is meant.
     assert resolve_speakers(doc, [_span(doc, "the nation")]) == ["Ukraine"]
+
+
+def test_a_surname_the_entity_model_missed_is_the_person_named_before(nlp: Any) -> None:
+    # Far enough that "he" finds no tagged mention of the person within six sentences.
+    filler = " ".join(f"Column {n} moved on." for n in range(8))
+    text = (
+        "The historian David Satter spoke on Monday. "
+        + filler
+        + " Russia objected, Satter said. "
+        + '"It is a decision for that country," he said.'
+    )
+    doc = nlp(text)
+    # The untagged surname is David Satter, and stands as his mention for the pronoun.
+    assert resolve_speakers(doc, [_span(doc, "Satter", 1), _span(doc, "he said")[:1]]) == [
+        "David Satter",
+        "David Satter",
+    ]
+
+
+def test_a_double_surname_tagged_as_an_organisation_joins_the_person(nlp: Any) -> None:
+    text = (
+        "Sam Cranny-Evans, an analyst at the institute, said the force was large. "
+        "Russia could strike bridges, Cranny-Evans said."
+    )
+    doc = nlp(text)
+    [name] = resolve_speakers(doc, [_span(doc, "Cranny-Evans", 1)])
+    assert name == "Sam Cranny Evans"

@@ -12,9 +12,9 @@ moved. A rule whose switch changes nothing is reported as doing nothing on real 
 
 The doubt lexicon is also a feature set of the trained ``questions`` classifier; that use has
 no switch (the model was trained with it) and is measured by retraining. The actor side
-rules (``extract/actors.py``) have no switch and are not measured. ``--rules`` takes rule ids or table names
-(``claimhood``, ``content``, ``relation``, ``nested``, ``cue``, ``doubt``): every rule would be about fifty
-runs.
+rules (``extract/actors.py``) have no switch and are not measured. ``--rules`` takes rule
+ids or table names (``claimhood``, ``content``, ``relation``, ``nested``, ``cue``,
+``doubt``): every rule would be about fifty runs.
 """
 
 from __future__ import annotations

@@ -132,6 +132,12 @@ class SpeakerResolver:
                 elif len(words) == 1 and words[0].lower() in by_surname:
                     # a surname the model mislabelled ("Stoltenberg" as ORG) joins the person
                     label = "PERSON"
+                elif words[-1].lower() in by_surname and any(
+                    n.lower().endswith(" " + name.lower())
+                    for n in self._clusters[by_surname[words[-1].lower()]].names
+                ):
+                    # so does a double surname ("Cranny-Evans" after "Sam Cranny-Evans")
+                    label = "PERSON"
             if label == "PERSON" and ent.root.dep_ == "amod":
                 # a name used as an adjective ("the Ostrelan public") is no person;
                 # unknown demonyms are often tagged PERSON
@@ -162,6 +168,7 @@ class SpeakerResolver:
         # Group speakers resolved so far, by source start: "it said" after "the ministry
         # said" is the ministry, whatever was named in between.
         self._group_speakers: list[tuple[int, str]] = []
+        self._by_surname = by_surname
 
     def _nearest(self, before: int, labels: frozenset[str], *, max_sents: int = 6) -> str | None:
         """Nearest mention before token ``before`` with a label in ``labels``.
@@ -223,6 +230,8 @@ class SpeakerResolver:
     def resolve(self, source: Span) -> str | None:
         """Return the speaker name a source span refers to, or ``None``."""
         name = self._resolve(source)
+        if name is None:
+            name = self._surname_speaker(source)
         if (
             name is not None
             and len(source)
@@ -237,6 +246,20 @@ class SpeakerResolver:
         ):
             self._group_speakers.append((source.start, name))
         return name
+
+    def _surname_speaker(self, source: Span) -> str | None:
+        """A bare surname the entity model did not tag ("Cranny-Evans said", "Satter said")
+        is the person of that surname named before; it then stands as a mention of them, so
+        that a later "he said" finds them."""
+        if not len(source) or source.root.pos_ != "PROPN" or len(source) > 3:
+            return None
+        if not all(t.pos_ in ("PROPN", "PUNCT") for t in source):
+            return None
+        idx = self._by_surname.get(source.root.lower_)
+        if idx is None:
+            return None
+        self._mentions.append(_Mention(source.start, source.end, "PERSON", idx, True))
+        return self._clusters[idx].canonical
 
     def _resolve(self, source: Span) -> str | None:
         if len(source) == 0:
