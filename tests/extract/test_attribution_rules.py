@@ -347,7 +347,7 @@ def test_no_signature_without_the_dash_or_a_speaker_after_the_verb(nlp: Any) -> 
 def test_a_deed_is_no_cue(nlp: Any) -> None:
     from claimledger.extract.attribution_rules import is_act_cue
 
-    doc = nlp("The House finally approved on Saturday a $61 billion aid bill for Ukraine.")
+    doc = nlp("The House on Saturday approved the aid bill for the allies.")
     info = doc_info(doc, {})
     approved = next(t.i for t in doc if t.text == "approved")
     assert is_act_cue(info, approved)

@@ -130,9 +130,9 @@ def test_opposite_direction_in_a_short_text_refutes() -> None:
 
 
 def test_a_movement_demanded_or_of_something_else_refutes_nothing() -> None:
-    claim = "Moscow has deployed an estimated 100,000 soldiers near the border."
+    claim = "Moscow has massed about 90,000 soldiers close to the border."
     # A demand names a withdrawal that has not happened.
-    demand = "The condition for this dialogue is the withdrawal of Russian troops from the border."
+    demand = "Talks can begin only on condition that the soldiers withdraw from the border."
     assert refine_stance("agree", 0.5, 0.9, P, demand, short=True, claim=claim)[0] == "supports"
     # A change of something the claim does not name.
     other = "Soldiers near the border say morale is good while their pay has been reduced."

@@ -491,8 +491,7 @@ ACT_VERBS = frozenset(
 def is_act_cue(info: DocInfo, head: int) -> bool:
     """Whether a cue whose head token is ``head`` names a deed (``ACT_VERBS``), not speech.
 
-    "The Republican-controlled House finally approved on Saturday a $61 billion aid
-    bill": read as an attribution, the House "says" a fragment and the outlet's report
-    of the vote is lost.
+    "The House on Saturday approved the aid bill": read as an attribution, the House
+    "says" a fragment and the outlet's report of the vote is lost.
     """
     return info.pos[head] in ("VERB", "AUX") and info.lemmas[head].lower() in ACT_VERBS

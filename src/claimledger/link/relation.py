@@ -154,10 +154,10 @@ def failed_same_rules(
         failed.append("SC_MOOD")
     said, claimed = speakers
     if similarity < thresholds.paraphrase and said and claimed and said != claimed:
-        # A claimant's words come back in other words ("would be horrific" for "an
-        # invasion would be horrific"); another side's words on the same topic are its own
-        # point ("Russia has a lot of equipment pre-positioned" for Poland's "weapons
-        # which Poland can send"), evidence at most.
+        # A claimant's side says its claim again in other words (a general's warning that
+        # a war would be terrible, echoed by his ministry's spokesman); another side's words
+        # on the same topic are its own point (one capital's remark on the enemy's tanks
+        # for another's list of the arms it can send), evidence at most.
         failed.append("SC_SPEAKER")
     return [r for r in failed if r not in rules_off]
 

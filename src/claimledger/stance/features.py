@@ -377,7 +377,7 @@ def has_contrast(text: str) -> bool:
 
 
 # Words that put the movement named after them out of the world of fact: a condition, a
-# demand, a possibility ("the condition for this dialogue is the withdrawal of troops", "if
+# demand, a possibility ("talks only on condition that the troops withdraw", "if
 # they leave", "Russia must pull back"). Movement named so is no report of movement.
 IRREALIS_WORDS = frozenset(
     {
@@ -434,9 +434,9 @@ def direction_near_claim(claim: str, text: str, *, reach: int = DIRECTION_REACH)
     """Whether a word of movement or change in ``text`` has a word of the claim within
     ``reach`` tokens (or is one): the movement is of what the claim is about.
 
-    "(This) reduces the amount of time it requires ... to fill that area" names a change
-    of time, not of the "100,000 soldiers" a claim has deployed; "forces remain deployed
-    near the border" names the claim's border.
+    "this cuts the time they would need to reinforce" names a change of time, not of the
+    soldiers a claim has deployed; "forces remain deployed near the border" names the
+    claim's border.
     """
     claim_words = [w for w in content_tokens(tokens(claim)) if w.isalpha()]
     for sentence in split_sentences(text):

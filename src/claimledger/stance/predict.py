@@ -213,8 +213,8 @@ def refine_stance(
       back" / "forces remain deployed", "no withdrawal") is ``refutes``
       (:func:`~claimledger.stance.features.direction_clash`), unless the text contrasts
       ("despite", "contrary to", "but"): the other direction is then the opposing claim's;
-      unless the movement is demanded or supposed ("the condition for dialogue is the
-      withdrawal of troops", :func:`~claimledger.stance.features.is_irrealis`); and only
+      unless the movement is demanded or supposed ("talks only on condition that the troops
+      withdraw", :func:`~claimledger.stance.features.is_irrealis`); and only
       when a word of the claim stands near the word of movement
       (:func:`~claimledger.stance.features.direction_near_claim`).
       So is a short text that negates an event the claim names ("not a single shell was
@@ -283,8 +283,8 @@ def refine_stance(
         # "... despite Tarsk's announcement that it was withdrawing": the opposite
         # direction belongs to the claim the text argues against.
         and not has_contrast(relevant_text)
-        # "The condition for this dialogue is the withdrawal of Russian troops": a movement
-        # demanded or supposed is not reported, and contradicts no report of the other.
+        # "Talks only on condition that the troops withdraw": a movement demanded or
+        # supposed is not reported, and contradicts no report of the other.
         and not is_irrealis(relevant_text)
         and (
             (direction_clash(claim, relevant_text) and direction_near_claim(claim, relevant_text))
