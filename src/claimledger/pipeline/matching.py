@@ -172,6 +172,9 @@ def match_statements(
                 st.id,
                 ", ".join(f"{c.claim.claim_id}@{c.pair.similarity:.2f}" for c in accepted),
             )
+        # The statement's sides are the same against every candidate.
+        stmt_side = statement_side(an, st, facts)
+        said = known_side(facts.table, st.actor_id if st.attributed else None)
         for cand in accepted:
             cos = cand.pair.similarity
             kind: str = "same"
@@ -182,14 +185,11 @@ def match_statements(
                     cos,
                     prop,
                     claim_prop,
-                    stmt_side=statement_side(an, st, facts),
+                    stmt_side=stmt_side,
                     claim_side=claim_side,
                     thresholds=bars,
                     rules_off=rules_off,
-                    speakers=(
-                        known_side(facts.table, st.actor_id if st.attributed else None),
-                        known_side(facts.table, cand.claim.claimant_actor_id),
-                    ),
+                    speakers=(said, known_side(facts.table, cand.claim.claimant_actor_id)),
                 )
                 if kind == "same" and cand.pair.score < config.link.threshold:
                     kind = "evidence"

@@ -405,13 +405,18 @@ IRREALIS_WORDS = frozenset(
 IRREALIS_REACH = 6
 
 
+def _moves(token: str) -> bool:
+    """Whether a token is a word of movement or change (``AWAY_STEMS``, ``TOWARD_STEMS``)."""
+    return any(token.startswith(s) for s in (*AWAY_STEMS, *TOWARD_STEMS))
+
+
 def is_irrealis(text: str) -> bool:
     """Whether the first word of movement or change in ``text`` is named as a condition,
     demand or possibility (an ``IRREALIS_WORDS`` word at most ``IRREALIS_REACH`` tokens
     before it), not reported as a fact."""
     toks = tokens(text or "")
     for i, t in enumerate(toks):
-        if any(t.startswith(s) for s in (*AWAY_STEMS, *TOWARD_STEMS)):
+        if _moves(t):
             return not IRREALIS_WORDS.isdisjoint(toks[max(0, i - IRREALIS_REACH) : i])
     return False
 
@@ -442,7 +447,7 @@ def direction_near_claim(claim: str, text: str, *, reach: int = DIRECTION_REACH)
     for sentence in split_sentences(text):
         toks = tokens(sentence)
         for i, t in enumerate(toks):
-            if not any(t.startswith(s) for s in (*AWAY_STEMS, *TOWARD_STEMS)):
+            if not _moves(t):
                 continue
             window = toks[max(0, i - reach) : i + reach + 1]
             if any(_stem_match(w, c) for w in window for c in claim_words):
