@@ -72,6 +72,36 @@ def test_fragment_and_question(nlp: Any) -> None:
     assert _read(nlp, "But are NATO allies in agreement on the crisis?").question
 
 
+@pytest.mark.parametrize(
+    ("content", "finite"),
+    [
+        # A noun phrase whose finite verb hangs off it in an adverbial clause is the object
+        # of its cue ("promised"), no clause (PR_NOMINAL).
+        ("the largest aid package yet as he warned that the war would spread", False),
+        ("new sanctions if Moscow attacks", False),
+        ("the concessions which Varnia would have to make", False),
+        # A noun of thinking with its clause says something: "optimism that ... would pass".
+        ('"cautious optimism" that the senators would pass the aid bill', True),
+        ("a real possibility the army could cross the river in March", True),
+        ("the talks failed and the troops stayed", True),
+        ("Russia is pulling back some of its troops", True),
+        ("there will be no war", True),
+    ],
+)
+def test_a_noun_phrase_is_no_clause(nlp: Any, content: str, finite: bool) -> None:
+    assert _read(nlp, content).finite is finite
+
+
+def test_nominal_rule_off_reads_any_finite_verb(nlp: Any) -> None:
+    [(prop, _)] = assess(
+        ["the largest aid package yet as he warned that the war would spread"],
+        [None],
+        nlp=nlp,
+        rules_off=("PR_NOMINAL",),
+    )
+    assert prop.finite
+
+
 def test_subject_names_are_the_subjects_own(nlp: Any) -> None:
     assert _read(nlp, "Russian troops massed near the border").subject_names == ("Russian",)
     # A modifier's names are not who the subject is.

@@ -76,6 +76,7 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
         "PR_DENIED_NOUN",
         "PR_PRONOUN_AGREES",
         "PR_POSSESSIVE",
+        "PR_NOMINAL",
     ]
     assert all(r.purpose for r in rules)
     chosen, skipped = choose_rules(["cue", "NO_EVIDENCE"], config)

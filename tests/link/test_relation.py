@@ -167,6 +167,23 @@ def test_EV_SUPPORT_WORDS() -> None:
     assert keeps_evidence("supports", 0.9, [])
 
 
+def test_EV_PARAPHRASE() -> None:
+    # The claimant's side saying its claim again in other words ("the Kremlin denies any
+    # intention to invade" for "Russia does not plan to enter Ukraine") needs no shared word.
+    assert keeps_evidence("supports", 0.9, [], shared=0, similarity=0.72, own_side=True)
+    # Another side, or a looser pair, still needs the words.
+    assert not keeps_evidence("supports", 0.9, [], shared=0, similarity=0.72)
+    assert not keeps_evidence("supports", 0.9, [], shared=0, similarity=0.65, own_side=True)
+    off = ["EV_PARAPHRASE"]
+    assert not keeps_evidence(
+        "supports", 0.9, [], shared=0, similarity=0.72, own_side=True, rules_off=off
+    )
+    # The other rules still hold: support from another actor's doings is topic.
+    assert not keeps_evidence(
+        "supports", 0.9, ["SC_SUBJECT"], shared=0, similarity=0.72, own_side=True
+    )
+
+
 def test_rules_switched_off() -> None:
     kind, failed = relation(
         0.8, MASS, DEPLOY, stmt_side="usa", claim_side="russia", rules_off=["SC_SUBJECT"]

@@ -178,6 +178,32 @@ def test_a_context_sentence_that_only_discusses_is_not_linked_and_opens_its_clai
     assert links[CHATTER].claim_id != links[RELAY].claim_id
 
 
+def test_a_check_worthy_context_sentence_is_evidence_and_a_claim_of_its_own(
+    sqlite_ledger: Ledger, config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Evidence about the claim the article relays is not a way of saying it: the lead of
+    # a story that relays an older claim still opens the claim it makes itself.
+    _run(
+        sqlite_ledger,
+        config,
+        monkeypatch,
+        [(RELAY, _near(0.9), 0.3), (EVIDENCE, _near(0.42), 0.8)],
+        {RELAY: ("supports", 0.8), EVIDENCE: ("supports", 0.64)},
+        claims=[(CLAIM, BASE)],
+    )
+    art_id = hash_id("report", prefix="a")
+    [evidence_id] = [
+        st.id for st in sqlite_ledger.statements(article_id=art_id) if st.content_text == EVIDENCE
+    ]
+    roles = {
+        lk.role: lk.claim_id
+        for lk in sqlite_ledger.links(article_id=art_id)
+        if lk.statement_id == evidence_id
+    }
+    assert set(roles) == {"evidence", "assertion"}
+    assert roles["evidence"] != roles["assertion"]
+
+
 def test_no_context_without_a_relay(
     sqlite_ledger: Ledger, config: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

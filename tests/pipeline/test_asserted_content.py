@@ -76,3 +76,31 @@ def test_the_rules_leave_what_they_are_not_for(nlp: Any) -> None:
         attributed=False,
     )
     assert asserted_content(own) == "Plans to invade"
+
+
+def test_a_fragment_is_told_with_its_source_and_cue() -> None:
+    from claimledger.pipeline.statements import claim_body
+
+    text = (
+        'The minister has promised the largest "ever" aid package as he warned that '
+        "the war would spread."
+    )
+    content = text[len("The minister has promised ") :].rstrip(".")
+    c0 = text.index(content)
+    st = Statement(
+        id="s1",
+        article_id="a1",
+        content=(c0, c0 + len(content)),
+        content_text=content,
+        kind="indirect",
+        source=(0, len("The minister")),
+        source_text="The minister",
+        cue=(len("The minister "), len("The minister has promised")),
+        cue_text="has promised",
+        speaker="The minister",
+    )
+    # "promised" takes a clause too, and the content quotes a word: as a proposition
+    # (finite) the content stands as written.
+    assert claim_body(text, st) == content
+    # A noun phrase (PR_NOMINAL) is no proposition: the source and cue make it one.
+    assert claim_body(text, st, fragment=True) == text.rstrip(".")

@@ -138,14 +138,14 @@ def assess(
     nlp: Any,
     denials: Sequence[bool] | None = None,
     persons: Sequence[bool | None] | None = None,
-    possessive: bool = True,
+    rules_off: Collection[str] = (),
     batch_size: int = 64,
 ) -> list[tuple[Proposition, frozenset[str]]]:
     """Each content's proposition and the word rules it matches, in one parse pass.
 
     ``denials`` says which contents their speaker denied (``proposition.is_denial``),
     ``persons`` which speakers are persons (None: unknown; ``read_proposition``);
-    ``possessive`` False switches ``PR_POSSESSIVE`` off.
+    ``rules_off``: content rule ids switched off (``proposition.CONTENT_RULES``).
     """
     disable = [p for p in ("ner",) if p in nlp.pipe_names]
     docs = nlp.pipe((bare_content(t) for t in texts), batch_size=batch_size, disable=disable)
@@ -153,7 +153,7 @@ def assess(
     person = persons if persons is not None else [None] * len(texts)
     return [
         (
-            read_proposition(doc, speaker, denied=deny, person=who, possessive=possessive),
+            read_proposition(doc, speaker, denied=deny, person=who, rules_off=rules_off),
             word_rules(doc, nlp=nlp),
         )
         for doc, speaker, deny, who in zip(docs, speakers, denied, person, strict=True)

@@ -13,6 +13,7 @@ per-article stage; what the later stages need of it travels in a ``Proposition``
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,13 +74,50 @@ def _not_only(token: Any) -> bool:
     )
 
 
+def _finite_verb(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and bool(
+        set(tok.morph.get("VerbForm")) & _FINITE or tok.tag_ in ("MD", "VBD", "VBP", "VBZ")
+    )
+
+
+def _own_clause(tok: Any) -> bool:
+    """Whether a root's child is a clause that says something of its own: a conjunct, or
+    the clause a noun of saying or thinking takes ("careful optimism *that lawmakers would
+    pass* the bill", "a distinct possibility *Russia could launch* an invasion"; the parser
+    may label it relative). A relative clause (with "which", "who" or a relative "that")
+    and an adverbial one ("as he warned") are not."""
+    if tok.dep_ == "conj":
+        return True
+    if tok.dep_ not in ("acl", "relcl"):
+        return False
+    return not any(
+        c.dep_ != "mark" and (c.tag_ in ("WDT", "WP", "WP$") or c.lower_ == "that")
+        for c in tok.children
+    )
+
+
+# Children that make their head's clause finite: "is *pulling*", "will *be*", "was *false*".
+_FINITE_DEPS = frozenset({"aux", "auxpass", "cop"})
+
+
 def _finite(doc: Any) -> bool:
-    for tok in doc:
-        if tok.pos_ in ("VERB", "AUX") and (
-            set(tok.morph.get("VerbForm")) & _FINITE or tok.tag_ in ("MD", "VBD", "VBP", "VBZ")
-        ):
-            return True
+    """Whether the content is a clause: a sentence root (or a root's conjunct) that is a
+    finite verb or has a finite auxiliary (``PR_NOMINAL``). A noun phrase whose only finite
+    verb sits in an adverbial or relative clause hanging off it is a fragment: "the UK's
+    largest ever support package for Ukraine *as he warned* that ..." (the object of
+    "promised"), "more sanctions *if Russia invades*"."""
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        spine = [root, *(c for c in root.children if _own_clause(c))]
+        for head in spine:
+            if _finite_verb(head) or any(
+                _finite_verb(c) for c in head.children if c.dep_ in _FINITE_DEPS
+            ):
+                return True
     return False
+
+
+def _any_finite(doc: Any) -> bool:
+    return any(_finite_verb(tok) for tok in doc)
 
 
 # Dependents that name who the subject is ("*Russian* troops", "*Russia*'s ministry"), not
@@ -194,6 +232,10 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
     ContentRule(
         "PR_POSSESSIVE",
         "'its', 'his', 'our' in the subject of what was said are the speaker's ('its troops')",
+    ),
+    ContentRule(
+        "PR_NOMINAL",
+        "a noun phrase whose only finite verb is in a clause hanging off it is no clause",
     ),
 )
 CONTENT_RULE_IDS = frozenset(r.id for r in CONTENT_RULES)
@@ -370,7 +412,7 @@ def read_proposition(
     *,
     denied: bool = False,
     person: bool | None = None,
-    possessive: bool = True,
+    rules_off: Collection[str] = (),
 ) -> Proposition:
     """The proposition of one parsed content, its subject resolved from ``speaker``.
 
@@ -384,9 +426,10 @@ def read_proposition(
         person: Whether the speaker is a person (None: unknown). A subject pronoun that
             cannot stand for such a speaker ("Nebenzya slammed the West, claiming *it* is
             trying ...") is left as it is (``PR_PRONOUN_AGREES``; pass None to switch it off).
-        possessive: A possessive pronoun in a subject that opens the content is the
-            speaker's: "Russia said | some of its forces were heading back" -> "Some of
-            Russia's forces were heading back" (``PR_POSSESSIVE``).
+        rules_off: Content rule ids switched off (``CONTENT_RULES``). With
+            ``PR_POSSESSIVE`` on, a possessive pronoun in a subject that opens the content
+            is the speaker's: "Russia said | some of its forces were heading back" ->
+            "Some of Russia's forces were heading back".
     """
     text = doc.text
     root = _root(doc)
@@ -439,7 +482,7 @@ def read_proposition(
                 subject_names = (speaker,)
             elif (
                 speaker
-                and possessive
+                and "PR_POSSESSIVE" not in rules_off
                 and not pronoun
                 and subj.left_edge.i == _first_word(doc)
                 and (poss := _speaker_possessive(subj, person)) is not None
@@ -520,7 +563,7 @@ def read_proposition(
         subject=subject,
         predicate=predicate,
         negated=negated,
-        finite=_finite(doc),
+        finite=_finite(doc) if "PR_NOMINAL" not in rules_off else _any_finite(doc),
         question=text.rstrip("\"'”’ ").endswith("?"),
         lemmas=lemmas,
         numbers=numbers,

@@ -55,6 +55,10 @@ RULES: tuple[RelationRule, ...] = (
     RelationRule(
         "EV_ARTICLE_SUPPORT", "a later sentence of an article may support the news it reports"
     ),
+    RelationRule(
+        "EV_PARAPHRASE",
+        "the claimant's side saying its claim again (cosine 0.7) needs no shared word",
+    ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
     RelationRule("ST_NO_REFUTE", "a restatement of a claim does not refute it: it says the same"),
     RelationRule(
@@ -196,6 +200,12 @@ def relation(
     return "evidence", failed
 
 
+# From here a supporting pair whose speaker is of the claimant's side says the claim in
+# other words ("the Kremlin denies any intention to invade" / "Russia does not plan to enter
+# Ukraine"), though it shares no content word with it (``EV_PARAPHRASE``); the other
+# same-claim rules still hold.
+PARAPHRASE_SUPPORT = 0.7
+
 # Stances an evidence link may stand on, and the confidence each needs.
 EVIDENCE_STANCES = {"refutes": 0.5, "questions": 0.5, "supports": 0.6}
 
@@ -206,6 +216,8 @@ def keeps_evidence(
     failed: Collection[str],
     *,
     shared: int | None = None,
+    similarity: float = 0.0,
+    own_side: bool = False,
     rules_off: Collection[str] = (),
 ) -> bool:
     """Whether an evidence pair (``relation`` said ``evidence``) stands given its stance.
@@ -229,6 +241,7 @@ def keeps_evidence(
         and shared is not None
         and shared < CONTENT_SHARED
         and "EV_SUPPORT_WORDS" not in rules_off
+        and not (own_side and similarity >= PARAPHRASE_SUPPORT and "EV_PARAPHRASE" not in rules_off)
     ):
         return False
     if (

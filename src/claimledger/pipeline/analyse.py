@@ -127,7 +127,7 @@ def analyse_articles(
             nlp=load_nlp(),
             denials=[st.attributed and is_denial(st.cue_text) for st in to_embed],
             persons=[_is_person(st, table, config.claims.rules_off) for st in to_embed],
-            possessive="PR_POSSESSIVE" not in config.claims.rules_off,
+            rules_off=config.claims.rules_off,
         )
         if to_embed
         else []
@@ -181,7 +181,10 @@ def analyse_articles(
                 # "accused the US *of trying to draw Russia into a war*": the object of a cue
                 # that is no verb of saying is told with its source and cue (``claim_body``),
                 # a proposition with the cue as its verb.
-                if rule == "NC_FRAGMENT" and claim_body(art.text, st) != st.content_text:
+                if (
+                    rule == "NC_FRAGMENT"
+                    and claim_body(art.text, st, fragment=True) != st.content_text
+                ):
                     rule = None
                 if rule is not None:
                     an.not_claim[st.id] = rule

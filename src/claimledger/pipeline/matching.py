@@ -46,6 +46,8 @@ class Match:
     failed: tuple[str, ...] = ()
     # A doubt about the article's own news: kept only if the stance refutes or questions.
     doubt: bool = False
+    # The statement's speaker and the claim's claimant are known actors of one side.
+    own_side: bool = False
 
 
 class ClaimFacts:
@@ -179,6 +181,7 @@ def match_statements(
             cos = cand.pair.similarity
             kind: str = "same"
             failed: list[str] = []
+            claimed = known_side(facts.table, cand.claim.claimant_actor_id)
             if prop is not None:
                 claim_prop, claim_side = facts.get(cand.claim.claim_id, cand.claim.text)
                 kind, failed = relation(
@@ -189,10 +192,19 @@ def match_statements(
                     claim_side=claim_side,
                     thresholds=bars,
                     rules_off=rules_off,
-                    speakers=(said, known_side(facts.table, cand.claim.claimant_actor_id)),
+                    speakers=(said, claimed),
                 )
                 if kind == "same" and cand.pair.score < config.link.threshold:
                     kind = "evidence"
+                log.debug(
+                    "relation %s -> %s: %s (cos %.2f, score %.2f, failed %s)",
+                    st.id,
+                    cand.claim.claim_id,
+                    kind,
+                    cos,
+                    cand.pair.score,
+                    ",".join(failed) or "-",
+                )
             if kind == "same" and same is None:
                 same = Match(st, cand.claim.claim_id, cand.key, cos, cand.claim.text)
             elif (
@@ -209,6 +221,7 @@ def match_statements(
                         cand.claim.text,
                         evidence=True,
                         failed=tuple(failed),
+                        own_side=said is not None and said == claimed,
                     )
                 )
         matched.extend([same] if same is not None else [])
@@ -559,6 +572,8 @@ def link_reports(
                     conf,
                     m.failed,
                     shared=_shared_words(st, m.claim_text),
+                    similarity=m.similarity,
+                    own_side=m.own_side,
                     rules_off=rules_off,
                 )
             )

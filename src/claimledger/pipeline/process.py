@@ -143,9 +143,9 @@ def link_analysed(
                     an, unmatched, relayed, ledger=ledger, session=session, tried=tried
                 )
                 if context:
-                    dropped = link(context)
-                    linked = {m.statement.id for m in context} - {st.id for st in dropped}
-                    unmatched = [st for st in unmatched if st.id not in linked]
+                    # Evidence about the claim the article relays, not a way of saying it:
+                    # the statement stays free to open a claim of its own.
+                    link(context)
                 open_claims(
                     an,
                     unmatched,

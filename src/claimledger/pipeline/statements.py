@@ -429,20 +429,22 @@ def _cue_verb(cue: str) -> str:
     return next((w for w in cue.split() if w.casefold() not in _CUE_LEAD), "")
 
 
-def claim_body(text: str, st: Statement) -> str:
+def claim_body(text: str, st: Statement, *, fragment: bool = False) -> str:
     """The words a claim opened from ``st`` is stated in.
 
     Usually the content. Two kinds of content are no proposition on their own: one
     with its cue inside ("Temperatures *are expected* to fall": the span as written),
     and the object of a cue that is not a verb of saying ("Varnian officials have
-    described *the warnings as hysteria*": with its source and cue). A quotation keeps
-    its words without the "he said" inside it.
+    described *the warnings as hysteria*": with its source and cue), or of any cue when
+    the content is a ``fragment`` (no clause, ``proposition.Proposition.finite``): "the
+    minister has promised *the largest support package yet*". A quotation keeps its
+    words without the "he said" inside it.
     """
     c0, c1 = st.content
     if st.cue is None or not (0 <= c0 < c1 <= len(text)):
         return st.content_text
     q0, q1 = st.cue
-    if any(ch in text[c0:c1] for ch in '"“”'):
+    if not fragment and any(ch in text[c0:c1] for ch in '"“”'):
         return st.content_text
     inside = st.source is not None and c0 <= st.source[0] < c1
     if c0 < q0 and q1 < c1 and not inside:
@@ -451,7 +453,7 @@ def claim_body(text: str, st: Statement) -> str:
     if (
         q1 <= c0
         and c0 - q1 <= 3
-        and not _CLAUSE_CUE.match(_cue_verb(st.cue_text or ""))
+        and (fragment or not _CLAUSE_CUE.match(_cue_verb(st.cue_text or "")))
         and not body.lower().startswith(("that ", "whether ", "if "))
     ):
         start = q0
