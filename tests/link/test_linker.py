@@ -534,6 +534,9 @@ def test_content_words_stem_and_skip_names() -> None:
     assert not content_words("across the river") & content_words("to the riverbank")
     # A headline in Title Case says nothing by its capitals: no content words.
     assert content_words("Varnia Says Troops Pulling Back From Border") == frozenset()
+    # A hyphenated compound shares its parts: "the largest-ever package" / "largest ever".
+    assert {"largest", "ever"} <= content_words("the largest-ever single package")
+    assert "de-escalation" not in content_words("no sign of de-escalation")
 
 
 def test_main_clause_drops_a_concessive_tail() -> None:

@@ -610,7 +610,13 @@ def content_words(text: str) -> frozenset[str]:
     """
     if not isinstance(text, str):
         return frozenset()
-    words = _CONTENT_WORD.findall(main_clause(text))
+    # A hyphenated compound says what its parts say ("largest-ever" / "largest ever").
+    words = [
+        part
+        for w in _CONTENT_WORD.findall(main_clause(text))
+        for part in ([w] if w[0].isdigit() else w.split("-"))
+        if part
+    ]
     long_words = [w for w in words if len(w) > 3 and not w[0].isdigit()]
     if long_words and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words):
         return frozenset()
