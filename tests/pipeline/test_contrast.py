@@ -78,6 +78,24 @@ def test_another_sides_but_questions_the_claim_before_it(
         assert claim["status"] == "unverified"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("rules_off", "mutual"), [("[]", True), ('["EV_MUTUAL"]', False)])
+def test_a_contradicted_claim_doubts_the_claim_of_its_contradiction(
+    tmp_path: Path, embedder: Any, rules_off: str, mutual: bool
+) -> None:
+    # Janes's "But ..." questions the ministry's claim, and opens a claim of its own: the
+    # ministry's account of drills is, in turn, a doubt about it (EV_MUTUAL).
+    claims = _claims(tmp_path, STORIES["other_side"], {"CLAIMLEDGER_CLAIMS__RULES_OFF": rules_off})
+    [ready] = [c for c in claims if "ready to go" in c["text"]]
+    assert ready["claimant"]["actor"] == "janes"
+    doubts = [e for e in ready["evidence"] if e["stance"] == "questions"]
+    if mutual:
+        assert {e["actor"] for e in doubts} <= {"russia", "russia/defence-ministry"}, doubts
+        assert doubts and ready["status"] == "unverified"
+    else:
+        assert doubts == []
+
+
 def test_known_side_is_the_state_of_a_known_actor_only() -> None:
     from claimledger.pipeline.actor_tables import actor_table
     from claimledger.pipeline.matching import known_side

@@ -59,6 +59,9 @@ RULES: tuple[RelationRule, ...] = (
         "EV_PARAPHRASE",
         "the claimant's side saying its claim again (cosine 0.7) needs no shared word",
     ),
+    RelationRule(
+        "EV_MUTUAL", "two claims of one article that contradict each other doubt each other"
+    ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
     RelationRule("ST_NO_REFUTE", "a restatement of a claim does not refute it: it says the same"),
     RelationRule(

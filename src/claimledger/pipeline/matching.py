@@ -389,6 +389,56 @@ def _put_evidence(
         ledger.mark_dirty(session, claim_id)
 
 
+def link_mutual(
+    an: Analysed, *, ledger: Ledger, session: Any, table: Any, report: ProcessReport
+) -> None:
+    """Two claims of one article that contradict each other are evidence about each other
+    (``EV_MUTUAL``).
+
+    A statement S that opens or reports a claim of its own and refutes or questions a claim
+    T of the same article (an evidence link) is contradicted by T's statement in turn: "it
+    is not certain that an attack will come" questions "there is a distinct possibility of
+    an invasion in February", and that possibility questions the doubt. Linking runs in
+    reading order, so only the later statement reached the earlier claim; the story may put
+    either first. T's statements get the same stance and confidence towards S's claim, when
+    the two speakers are known actors of different sides: one side's statements set against
+    each other are the stance model misreading a story's topics, not a dispute.
+    """
+    side = {
+        st.id: known_side(table, st.actor_id if st.attributed else None) for st in an.statements
+    }
+    links = ledger.article_links(session, an.article.id)
+    asserts: dict[str, set[str]] = {}  # statement id -> claims it asserts or reports
+    by_claim: dict[str, set[str]] = {}  # claim id -> statements here asserting or reporting it
+    for lk in links:
+        if lk.statement_id and lk.role in ("assertion", "report"):
+            asserts.setdefault(lk.statement_id, set()).add(lk.claim_id)
+            by_claim.setdefault(lk.claim_id, set()).add(lk.statement_id)
+    linked = {(lk.statement_id, lk.claim_id) for lk in links}
+    for lk in links:
+        if lk.role != "evidence" or lk.stance not in ("refutes", "questions"):
+            continue
+        for own in sorted(asserts.get(lk.statement_id or "", ())):
+            for other in sorted(by_claim.get(lk.claim_id, ())):
+                if own == lk.claim_id or other == lk.statement_id or (other, own) in linked:
+                    continue
+                ours, theirs = side.get(lk.statement_id or ""), side.get(other)
+                if ours is None or theirs is None or ours == theirs:
+                    continue
+                linked.add((other, own))
+                _put_evidence(
+                    an,
+                    other,
+                    own,
+                    lk.stance,
+                    lk.confidence,
+                    similarity=lk.similarity,
+                    ledger=ledger,
+                    session=session,
+                    report=report,
+                )
+
+
 # How sure a contrast's doubt is: enough to be shown and weighed as a doubt (the verdict
 # policy's default ``min_confidence`` is 0.5), below a judgement read off a cue.
 CONTRAST_CONFIDENCE = 0.6

@@ -49,6 +49,7 @@ from claimledger.pipeline.matching import (
     doubt_matches,
     link_contrasts,
     link_judgements,
+    link_mutual,
     link_reports,
     match_statements,
 )
@@ -178,6 +179,8 @@ def link_analysed(
                     report=report,
                     rules_off=config.claims.rules_off,
                 )
+                if "EV_MUTUAL" not in config.claims.rules_off:
+                    link_mutual(an, ledger=ledger, session=session, table=table, report=report)
                 report.links += apply_revision(an, ledger=ledger, session=session, config=config)
                 ledger.mark_processed(session, art.id)
             report.articles += 1

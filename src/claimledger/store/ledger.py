@@ -1086,6 +1086,16 @@ class Ledger:
             ).all()
         )
 
+    def article_links(self, session: Session, article_id: str) -> list[Link]:
+        """The standing links an article's statements make, by id (in the caller's
+        transaction, so the article being linked sees its own new links)."""
+        rows = session.scalars(
+            select(LinkRow)
+            .where(LinkRow.article_id == article_id, LinkRow.removed_in.is_(None))
+            .order_by(LinkRow.id)
+        ).all()
+        return [_link(r) for r in rows]
+
     def linked_statement_ids(self, session: Session, claim_id: str) -> set[str]:
         """Ids of the statements linked to a claim in any role (in the caller's transaction)."""
         found = session.scalars(select(LinkRow.statement_id).where(LinkRow.claim_id == claim_id))
