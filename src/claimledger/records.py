@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeGuard
 
 Span = tuple[int, int]
 Kind = Literal["direct", "indirect", "mixed"]
@@ -136,6 +136,16 @@ SPEAKER_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
 #: Prefix of the ids of actors made at run time for unknown speakers: their affiliations are
 #: learned from the texts that name them, and only ever grow.
 CREATED_PREFIX = "auto:"
+
+
+def is_known_actor(actor_id: str | None) -> TypeGuard[str]:
+    """Whether an actor id names an actor of the table: not none, ``unknown``, or one made
+    at run time (``CREATED_PREFIX``), whose side is a guess."""
+    return (
+        actor_id is not None
+        and actor_id not in ("", "unknown")
+        and not actor_id.startswith(CREATED_PREFIX)
+    )
 
 
 @dataclass(frozen=True, slots=True)

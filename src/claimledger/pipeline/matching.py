@@ -17,7 +17,7 @@ from claimledger.pipeline.analyse import Analysed, as_vector
 from claimledger.pipeline.claim_index import StoreCandidates
 from claimledger.pipeline.report import ProcessReport
 from claimledger.pipeline.statements import proposition_text, speaker_name
-from claimledger.records import Article, Link, Statement, hash_id
+from claimledger.records import Article, Link, Statement, hash_id, is_known_actor
 from claimledger.store.ledger import Ledger
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def subject_side(prop: Proposition, table: Any, *, actor_id: str | None = None) 
     satellite firms and monitors observe, they are not the doers a claim is about)."""
     for name in prop.subject_names:
         actor = table.resolve(name)
-        if actor is not None and not actor.id.startswith("auto:"):
+        if actor is not None and is_known_actor(actor.id):
             state = table.home_state(actor.id)
             return str(state) if state else None
     if actor_id is not None and prop.subject_names and prop.subject is not None:
@@ -461,7 +461,7 @@ def _speaker_side(table: Any, actor_id: str) -> str:
 
 def known_side(table: Any, actor_id: str | None) -> str | None:
     """``_speaker_side`` of a known actor; None for none, an unknown or a guessed one."""
-    if not actor_id or actor_id == "unknown" or actor_id.startswith("auto:"):
+    if not is_known_actor(actor_id):
         return None
     return _speaker_side(table, actor_id)
 

@@ -14,7 +14,7 @@ from claimledger.pipeline.claim_index import StoreCandidates
 from claimledger.pipeline.matching import MEMBER_SIMILARITY, ClaimFacts, Match, statement_side
 from claimledger.pipeline.report import ProcessReport
 from claimledger.pipeline.statements import DATELINE, claim_body
-from claimledger.records import Article, Claim, Link, Statement, hash_id
+from claimledger.records import Article, Claim, Link, Statement, hash_id, is_known_actor
 from claimledger.store.ledger import Ledger
 
 
@@ -24,8 +24,8 @@ def claimant_name(st: Statement, article: Article, table: Any) -> str | None:
     for its own sentences."""
     if not st.attributed:
         return article.outlet
-    actor = table.get(st.actor_id) if st.actor_id else None
-    if actor is not None and actor.id != "unknown" and not actor.id.startswith("auto:"):
+    actor = table.get(st.actor_id) if is_known_actor(st.actor_id) else None
+    if actor is not None:
         return str(actor.name)
     return st.speaker
 

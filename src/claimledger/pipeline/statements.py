@@ -11,7 +11,14 @@ from typing import Any
 
 from claimledger.config import Config
 from claimledger.pipeline.actor_tables import actor_table
-from claimledger.records import CREATED_PREFIX, Article, Attribution, Statement, hash_id
+from claimledger.records import (
+    CREATED_PREFIX,
+    Article,
+    Attribution,
+    Statement,
+    hash_id,
+    is_known_actor,
+)
 
 # Unattributed sentences shorter than this many words are not considered.
 _MIN_WORDS = 6
@@ -139,7 +146,7 @@ def _relayed(sentence: str, actors: Any) -> tuple[str, tuple[int, int], tuple[in
     if m is None:
         return None
     actor = actors.resolve(m.group("name"))
-    if actor is None or actor.id.startswith("auto:"):
+    if actor is None or not is_known_actor(actor.id):
         return None
     return actor.id, m.span("name"), m.span("cue")
 
@@ -182,7 +189,11 @@ def statements_of(
         actor_id = a.actor_id
         # "the Defence Ministry" is the ministry of the country the article reports from,
         # not an actor of its own (which it became if an earlier article created one).
-        if a.speaker and home is not None and (actor_id is None or actor_id.startswith("auto:")):
+        if (
+            a.speaker
+            and home is not None
+            and (actor_id is None or actor_id.startswith(CREATED_PREFIX))
+        ):
             actor_id = actors.office_of(a.speaker, home) or actor_id
         if actor_id is None and not a.speaker:
             actor_id = _relayed_actor(content, actors)
