@@ -80,6 +80,24 @@ def test_NC_LINK_LINE(nlp: Any) -> None:
     assert _rule(nlp, CLAIM, attributed=True) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The institute said this in its daily assessment of the fighting.",
+        "This was reported by the regional governor on Telegram.",
+        "The minister announced this on Facebook.",
+    ],
+)
+def test_NC_SOURCE_NOTE(nlp: Any, text: str) -> None:
+    assert _rule(nlp, text) == "NC_SOURCE_NOTE"
+
+
+def test_a_claim_about_this_or_so_is_no_source_note(nlp: Any) -> None:
+    assert _rule(nlp, "The army has said for weeks that this would happen.") is None
+    assert _rule(nlp, "Kyiv says this is a war crime.") is None
+    assert _rule(nlp, "He told reporters that all this was said before the vote.") is None
+
+
 @pytest.mark.parametrize("rule", sorted(RULE_IDS))
 def test_every_rule_can_be_switched_off(nlp: Any, rule: str) -> None:
     samples = {
@@ -92,6 +110,7 @@ def test_every_rule_can_be_switched_off(nlp: Any, rule: str) -> None:
         ),
         "NC_LINK_BOX": ("US WILL STAY IN NATO IF ALLIES PAY MORE", {}),
         "NC_LINK_LINE": (CLAIM, {"link_line": True}),
+        "NC_SOURCE_NOTE": ("The ministry said this in a statement on Monday.", {}),
     }
     text, kw = samples[rule]
     assert _rule(nlp, text, **kw) == rule

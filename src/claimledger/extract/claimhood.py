@@ -40,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     Rule("NC_BACKGROUND", "an outlet's own sentence about years before the story is history"),
     Rule("NC_LINK_BOX", "a body line in capitals is a teaser for another page, not a sentence"),
     Rule("NC_LINK_LINE", "a line opened by a link label ('Read also:') teases another story"),
+    Rule("NC_SOURCE_NOTE", "'X said this in its report' names the source of what came before"),
 )
 # Labels that open a line of links to other stories ("Read also: German MoD says another
 # Patriot system to be sent", Kyiv Post's "Other Topics of Interest Estonia's PM: ..."):
@@ -64,6 +65,8 @@ LINK_BOX_WORDS = 4
 BACKGROUND_DAYS = 365
 RULE_IDS = frozenset(r.id for r in RULES)
 
+# Verbs by which a source note names where the sentence before came from.
+_NOTE_VERBS = ["say", "report", "state", "announce", "write", "tell", "post", "publish"]
 # Token patterns (spaCy Matcher, LOWER) per word rule. Several patterns per rule.
 PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     "NC_REQUEST_COMMENT": [
@@ -94,6 +97,22 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
             {"LOWER": "(", "OP": "?"},
             {"LOWER": {"IN": ["photo", "image", "video", "illustration"]}},
             {"LOWER": ":"},
+        ],
+    ],
+    # Agency copy names the source of the sentence before: "The institute said this in its
+    # daily assessment", "This was reported by Radio Liberty". The sentence before is the
+    # claim (the attribution reader gives it that source); the note says nothing itself.
+    "NC_SOURCE_NOTE": [
+        [
+            {"LEMMA": {"IN": _NOTE_VERBS}},
+            {"LOWER": {"IN": ["this", "so"]}},
+            {"LOWER": {"IN": ["in", "on", "at", "during", "via", "with", "to", "when", "while"]}},
+        ],
+        [
+            {"LOWER": {"IN": ["this", "that"]}, "IS_SENT_START": True},
+            {"LEMMA": "be"},
+            {"LEMMA": {"IN": _NOTE_VERBS}},
+            {"LOWER": {"IN": ["by", "in", "on", "at"]}},
         ],
     ],
     "NC_BACKGROUND": [
