@@ -164,3 +164,37 @@ def test_a_double_surname_tagged_as_an_organisation_joins_the_person(nlp: Any) -
     doc = nlp(text)
     [name] = resolve_speakers(doc, [_span(doc, "Cranny-Evans", 1)])
     assert name == "Sam Cranny Evans"
+
+
+QUOTED_LAST = (
+    "The view is shared by the Ostrelan leader, Marek Tomasz Halden, who on Monday demanded "
+    "that the Varnian president, Ivan Petrov, stop calling an attack imminent. "
+    "Such talk was hurting his country and spreading panic, he said."
+)
+
+
+def test_a_relative_who_is_the_person_it_hangs_from(nlp: Any) -> None:
+    doc = nlp(QUOTED_LAST)
+    [name] = resolve_speakers(doc, [_span(doc, "who")])
+    assert name is not None and name.endswith("Halden")
+
+
+@pytest.mark.parametrize(("last_speaker", "expected"), [(True, "Halden"), (False, "Petrov")])
+def test_he_in_a_sentence_naming_nobody_is_the_person_quoted_last(
+    nlp: Any, last_speaker: bool, expected: str
+) -> None:
+    # SP_LAST_SPEAKER: the president is named last, but the leader is the one quoted.
+    doc = nlp(QUOTED_LAST)
+    resolver = SpeakerResolver(doc, last_speaker=last_speaker)
+    who, he = resolver.resolve(_span(doc, "who")), resolver.resolve(_span(doc, "he said")[:1])
+    assert who is not None and who.endswith("Halden")
+    assert he is not None and he.endswith(expected)
+
+
+def test_a_person_named_in_the_pronouns_sentence_still_wins(nlp: Any) -> None:
+    text = (
+        "Vladimir Putin said the talks had failed. "
+        "Joe Biden, who spoke later, insisted there was still time for diplomacy, he said."
+    )
+    doc = nlp(text)
+    assert resolve_speakers(doc, [doc[0:2], _span(doc, "he said")[:1]])[1] == "Joe Biden"

@@ -286,6 +286,7 @@ def extract_doc(
     pointers: bool = True,
     inverted: bool = True,
     acts: bool = True,
+    last_speaker: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -315,6 +316,8 @@ def extract_doc(
             its speaker as source (``attribution_rules.inverted_signature``).
         acts: A cue that names a deed ("approved") makes no attribution
             (``attribution_rules.is_act_cue``).
+        last_speaker: "he"/"she" in a sentence that names no person is the person quoted
+            last, in that sentence or the one before (``SP_LAST_SPEAKER``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -371,7 +374,7 @@ def extract_doc(
         found.extend(_dash_found(doc, text, found))
     if colon_speakers:
         found.extend(_colon_found(doc, text, found))
-    return _attributions(doc, text, found, actors)
+    return _attributions(doc, text, found, actors, last_speaker=last_speaker)
 
 
 def _unrepeated(found: list[_Found], pointing: Sequence[int]) -> list[_Found]:
@@ -476,11 +479,13 @@ def _attributions(
     text: str,
     found: list[_Found],
     actors: ActorResolver | None,
+    *,
+    last_speaker: bool = True,
 ) -> list[Attribution]:
     """Turn token spans into records: trimmed offsets, kind, resolved speaker and actor."""
     found = _coordinated_sources(found)
     mask = [q >= 0 for q in quote_regions(text)]
-    resolver = SpeakerResolver(doc)
+    resolver = SpeakerResolver(doc, last_speaker=last_speaker)
     # Speakers are resolved in reading order: "it said" follows the speaker before it.
     sourced = sorted(
         ((src.start, i, src) for i, (_, src, _) in enumerate(found) if src is not None),

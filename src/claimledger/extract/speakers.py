@@ -108,9 +108,11 @@ class _Mention:
 class SpeakerResolver:
     """Resolve source spans of one parsed article to speaker names."""
 
-    def __init__(self, doc: Doc) -> None:
-        """Collect and cluster the article's named mentions."""
+    def __init__(self, doc: Doc, *, last_speaker: bool = True) -> None:
+        """Collect and cluster the article's named mentions (``last_speaker``: the rule
+        ``SP_LAST_SPEAKER``)."""
         self.doc = doc
+        self.last_speaker = last_speaker
         self._clusters: list[_Cluster] = []
         self._mentions: list[_Mention] = []
         by_key: dict[tuple[str, str], int] = {}
@@ -168,6 +170,9 @@ class SpeakerResolver:
         # Group speakers resolved so far, by source start: "it said" after "the ministry
         # said" is the ministry, whatever was named in between.
         self._group_speakers: list[tuple[int, str]] = []
+        # Person speakers resolved so far, by source start: "he said" in a sentence that
+        # names nobody is the person last quoted, not the last person named.
+        self._person_speakers: list[tuple[int, str]] = []
         self._by_surname = by_surname
 
     def _nearest(self, before: int, labels: frozenset[str], *, max_sents: int = 6) -> str | None:
@@ -227,11 +232,45 @@ class SpeakerResolver:
         sents = {t.sent.start for t in self.doc[start:before]}
         return name if len(sents) <= max_sents + 1 else None
 
+    def _last_person_speaker(self, source: Span) -> str | None:
+        """``SP_LAST_SPEAKER``: for "he"/"she" in a sentence that names no person, the person
+        quoted last, in this sentence or the one before ("Zelensky, who demanded that the US
+        president, Joe Biden, stop ... . Wild talk was damaging his country, he said.")."""
+        start = source.start
+        sent = self.doc[start].sent
+        if any(m.label == "PERSON" and sent.start <= m.start < start for m in self._mentions):
+            return None
+        earlier = [(at, name) for at, name in self._person_speakers if at < start]
+        if not earlier:
+            return None
+        at, name = max(earlier)
+        previous = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        return name if at >= previous else None
+
+    def _relative_speaker(self, source: Span) -> str | None:
+        """A relative pronoun source ("Zelensky, *who* demanded ...") is the mention its
+        clause hangs from."""
+        root = source.root
+        if root.lower_ not in ("who", "which", "that") or root.head.dep_ != "relcl":
+            return None
+        head = root.head.head
+        # "Ukraine's leader, Volodymyr Zelenskiy, who ...": the clause may hang from the
+        # noun the name stands in apposition to.
+        for tok in (head, *(c for c in head.children if c.dep_ == "appos")):
+            for m in self._mentions:
+                if m.start <= tok.i < m.end:
+                    return self._clusters[m.cluster].canonical
+        return None
+
     def resolve(self, source: Span) -> str | None:
         """Return the speaker name a source span refers to, or ``None``."""
         name = self._resolve(source)
         if name is None:
             name = self._surname_speaker(source)
+        if name is None and len(source):
+            name = self._relative_speaker(source)
+        if name is not None and len(source) and self._names_person(source, name):
+            self._person_speakers.append((source.start, name))
         if (
             name is not None
             and len(source)
@@ -246,6 +285,21 @@ class SpeakerResolver:
         ):
             self._group_speakers.append((source.start, name))
         return name
+
+    def _names_person(self, source: Span, name: str) -> bool:
+        """Whether a resolved source stands for a person: a person's pronoun, or a person's
+        mention (the source's head, or the relative pronoun's antecedent)."""
+        root = source.root
+        # "who" is said of people only, whatever label the entity model gave the name.
+        if root.lower_ in PERSON_PRONOUNS or root.lower_ == "who":
+            return True
+        at = root.i
+        return any(
+            m.label == "PERSON"
+            and m.start <= at < m.end
+            and self._clusters[m.cluster].canonical == name
+            for m in self._mentions
+        )
 
     def _surname_speaker(self, source: Span) -> str | None:
         """A bare surname the entity model did not tag ("Cranny-Evans said", "Satter said")
@@ -273,6 +327,10 @@ class SpeakerResolver:
         # 2. pronouns
         if root.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             if lower in PERSON_PRONOUNS:
+                if self.last_speaker:
+                    quoted = self._last_person_speaker(source)
+                    if quoted is not None:
+                        return quoted
                 return self._nearest(source.start, frozenset({"PERSON"}))
             if lower in ("it", "its", "itself"):
                 # "..., the ministry said. ..., it said": the last group speaker, if near
