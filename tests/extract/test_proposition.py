@@ -89,17 +89,28 @@ def test_fragment_and_question(nlp: Any) -> None:
     ],
 )
 def test_a_noun_phrase_is_no_clause(nlp: Any, content: str, finite: bool) -> None:
-    assert _read(nlp, content).finite is finite
+    prop = _read(nlp, content, "the minister")
+    # A noun phrase is told with its source and cue; it still counts as finite for what
+    # may open a claim.
+    assert prop.nominal is not finite
+    assert prop.finite
+
+
+def test_an_outlets_noun_phrase_is_not_nominal(nlp: Any) -> None:
+    # No cue or source can tell an outlet's sentence as a proposition: PR_NOMINAL is for
+    # what was said.
+    prop = _read(nlp, "the largest aid package yet as he warned that the war would spread")
+    assert prop.finite and not prop.nominal
 
 
 def test_nominal_rule_off_reads_any_finite_verb(nlp: Any) -> None:
     [(prop, _)] = assess(
         ["the largest aid package yet as he warned that the war would spread"],
-        [None],
+        ["the minister"],
         nlp=nlp,
         rules_off=("PR_NOMINAL",),
     )
-    assert prop.finite
+    assert prop.finite and not prop.nominal
 
 
 def test_subject_names_are_the_subjects_own(nlp: Any) -> None:

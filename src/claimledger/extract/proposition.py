@@ -64,6 +64,9 @@ class Proposition:
     # one still open ("open": "Congress might vote", "he urged Congress to pass"); None
     # for the present and what cannot be told (``mood_of``).
     mood: str | None = None
+    # What was said is a noun phrase whose only finite verb sits in a clause hanging off it
+    # (``PR_NOMINAL``): finite, but told with its source and cue as a claim's text.
+    nominal: bool = False
 
 
 def _not_only(token: Any) -> bool:
@@ -100,7 +103,7 @@ def _own_clause(tok: Any) -> bool:
 _FINITE_DEPS = frozenset({"aux", "auxpass", "cop"})
 
 
-def _finite(doc: Any) -> bool:
+def _is_clause(doc: Any) -> bool:
     """Whether the content is a clause: a sentence root (or a root's conjunct) that is a
     finite verb or has a finite auxiliary (``PR_NOMINAL``). A noun phrase whose only finite
     verb sits in an adverbial or relative clause hanging off it is a fragment: "the UK's
@@ -235,7 +238,7 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
     ),
     ContentRule(
         "PR_NOMINAL",
-        "a noun phrase whose only finite verb is in a clause hanging off it is no clause",
+        "what was said as a noun phrase with a clause hanging off it is no clause of its own",
     ),
 )
 CONTENT_RULE_IDS = frozenset(r.id for r in CONTENT_RULES)
@@ -563,7 +566,10 @@ def read_proposition(
         subject=subject,
         predicate=predicate,
         negated=negated,
-        finite=_finite(doc) if "PR_NOMINAL" not in rules_off else _any_finite(doc),
+        finite=_any_finite(doc),
+        # Only what someone said: its cue and source can tell a noun phrase as a proposition
+        # (``pipeline.statements.claim_body``); an outlet's own sentence has no frame to lend.
+        nominal=speaker is not None and "PR_NOMINAL" not in rules_off and not _is_clause(doc),
         question=text.rstrip("\"'”’ ").endswith("?"),
         lemmas=lemmas,
         numbers=numbers,

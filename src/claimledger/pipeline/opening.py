@@ -142,7 +142,7 @@ def open_claim(
     raw = an.vectors[st.id]
     ents = frozenset(an.entities.get(st.id, ()))
     prop = an.propositions.get(st.id)
-    body = claim_body(art.text, st, fragment=prop is not None and not prop.finite)
+    body = claim_body(art.text, st, fragment=prop is not None and (prop.nominal or not prop.finite))
     claim = Claim(
         id=hash_id(st.id, prefix="c"),
         # The proposition when the content is what was said; a content that is no
