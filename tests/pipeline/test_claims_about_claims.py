@@ -166,3 +166,36 @@ def test_the_pullback_told_in_other_words_is_doubted_and_refuted(
     assert ("dmytro-kuleba", "questions") in by_actor
     assert ("antony-blinken", "refutes") in by_actor
     assert claim["status"] == "refuted", claim["reasons"]
+
+
+# Two leaders of one side warn of a wider war in other words, and the other side ridicules
+# "such claims": the plural judges both warnings, not only the nearer one.
+SUCH_CLAIMS = {
+    "url": "https://example.net/a3",
+    "title": "Ukraine's prime minister warns of world war if Kyiv loses",
+    "published": "2024-04-18T08:00:00Z",
+    "text": (
+        "Ukraine's Prime Minister Denys Shmyhal said on Wednesday that a third world war "
+        "would follow if Ukraine lost its war with Russia.\n\n"
+        "Last year, President Volodymyr Zelensky said that if Russia won in Ukraine, it "
+        "would go on to attack Poland.\n\n"
+        "But Kremlin officials have ridiculed such claims as Western scaremongering."
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rules_off", "both"), [("[]", True), ('["EV_PLURAL_ANAPHOR"]', False)])
+def test_such_claims_judges_each_like_claim_of_the_side(
+    tmp_path: Path, embedder: Any, monkeypatch: pytest.MonkeyPatch, rules_off: str, both: bool
+) -> None:
+    monkeypatch.setenv("CLAIMLEDGER_CLAIMS__RULES_OFF", rules_off)
+    claims = _claims(tmp_path, SUCH_CLAIMS)
+    refuted = {
+        c["claimant"]["actor"]
+        for c in claims
+        if any(e["actor"] == "russia" and e["stance"] == "refutes" for e in c["evidence"])
+    }
+    # The nearer warning is judged either way (X said P. But ...).
+    assert "volodymyr-zelensky" in refuted, claims
+    assert ("denys-shmyhal" in refuted) is both, claims

@@ -62,6 +62,9 @@ RULES: tuple[RelationRule, ...] = (
     RelationRule(
         "EV_MUTUAL", "two claims of one article that contradict each other doubt each other"
     ),
+    RelationRule(
+        "EV_PLURAL_ANAPHOR", "'such claims', judged, judge the like claims of one side before"
+    ),
     RelationRule("ST_RESTATES", "a restatement of a claim supports it, though worded as news"),
     RelationRule("ST_NO_REFUTE", "a restatement of a claim does not refute it: it says the same"),
     RelationRule(

@@ -343,11 +343,27 @@ def doubt_matches(
 JUDGEMENT_CONFIDENCE = 0.8
 
 
-def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: ProcessReport) -> None:
-    """Link each judging statement to the claim its embedded claim asserts or reports."""
+def link_judgements(
+    an: Analysed,
+    *,
+    ledger: Ledger,
+    session: Any,
+    table: Any,
+    report: ProcessReport,
+    rules_off: Sequence[str] = (),
+) -> None:
+    """Link each judging statement to the claim its embedded claim asserts or reports.
+
+    A judgement of "such claims" or "these accusations" (``Judgement.plural``) also reaches
+    the like claims the same side made earlier in the article (``EV_PLURAL_ANAPHOR``): the
+    Kremlin ridiculing "such claims" after two Ukrainian leaders' warnings of a world war
+    judges both warnings.
+    """
     for j in an.judgements:
-        claim_ids = ledger.restated_claim_ids(session, j.embedded_id)
-        for claim_id in sorted(set(claim_ids)):
+        claim_ids = set(ledger.restated_claim_ids(session, j.embedded_id))
+        if j.plural and "EV_PLURAL_ANAPHOR" not in rules_off:
+            claim_ids |= _like_claims(an, j.embedded_id, claim_ids, ledger, session, table)
+        for claim_id in sorted(claim_ids):
             _put_evidence(
                 an,
                 j.outer_id,
@@ -359,6 +375,48 @@ def link_judgements(an: Analysed, *, ledger: Ledger, session: Any, report: Proce
                 session=session,
                 report=report,
             )
+
+
+# How like the claim an anaphor refers back to another claim must be to share its judgement.
+LIKE_CLAIM_SIMILARITY = 0.5
+
+
+def _like_claims(
+    an: Analysed,
+    embedded_id: str,
+    referred: set[str],
+    ledger: Ledger,
+    session: Any,
+    table: Any,
+) -> set[str]:
+    """Claims that statements before ``embedded_id``, of its speaker's side, assert or
+    report, at cosine ``LIKE_CLAIM_SIMILARITY`` or more to a claim in ``referred``."""
+    by_id = {st.id: st for st in an.statements}
+    target = by_id.get(embedded_id)
+    if target is None or not referred:
+        return set()
+    side = known_side(table, target.actor_id if target.attributed else None)
+    if side is None:
+        return set()
+    vectors = [
+        as_vector(found[1])
+        for cid in sorted(referred)
+        if (found := ledger.claim_vector(session, cid)) is not None
+    ]
+    out: set[str] = set()
+    for st in an.statements:
+        if st.content[0] >= target.content[0] or not st.attributed:
+            continue
+        if known_side(table, st.actor_id) != side:
+            continue
+        for cid in ledger.restated_claim_ids(session, st.id):
+            found = ledger.claim_vector(session, cid)
+            if cid in referred or found is None:
+                continue
+            vec = as_vector(found[1])
+            if any(float(vec @ v) >= LIKE_CLAIM_SIMILARITY for v in vectors):
+                out.add(cid)
+    return out
 
 
 def _put_evidence(

@@ -165,7 +165,14 @@ def link_analysed(
                     ),
                     facts=facts,
                 )
-                link_judgements(an, ledger=ledger, session=session, report=report)
+                link_judgements(
+                    an,
+                    ledger=ledger,
+                    session=session,
+                    table=table,
+                    report=report,
+                    rules_off=config.claims.rules_off,
+                )
                 doubts = doubt_matches(
                     an, ledger=ledger, session=session, rules_off=config.claims.rules_off
                 )

@@ -290,6 +290,9 @@ class Judgement:
     stance: str
     cue: str | None
     rule: str
+    # A judgement in the plural ("such claims", "these accusations") judges a kind of claim:
+    # the one it refers back to and the like claims its side made before it.
+    plural: bool = False
 
 
 def nested_statements(
@@ -365,6 +368,7 @@ def nested_statements(
         if nc.stance == "discusses":
             continue
         speaker = actors.resolve(nc.speaker) if nc.speaker else None
+        plural = _plural_anaphor(text[nc.sentence[0] : nc.sentence[1]])
         # The speaker's own statements of the judging sentence are its judgement, not claims
         # of theirs: they are linked to the embedded claim and embedded no further.
         for st in statements:
@@ -375,7 +379,9 @@ def nested_statements(
                 and nc.anchor[0] >= st.content[0]
                 and nc.anchor[1] <= st.content[1]
             ):
-                judgements.append(Judgement(target, st.id, nc.stance, nc.cue, nc.rule))
+                judgements.append(
+                    Judgement(target, st.id, nc.stance, nc.cue, nc.rule, plural=plural)
+                )
         s, e = nc.sentence
         outer = Statement(
             id=hash_id(article.id, s, e, "judgement", prefix="s"),
@@ -393,8 +399,22 @@ def nested_statements(
         )
         if outer.id not in {st.id for st in added}:
             added.append(outer)
-        judgements.append(Judgement(target, outer.id, nc.stance, nc.cue, nc.rule))
+        judgements.append(Judgement(target, outer.id, nc.stance, nc.cue, nc.rule, plural=plural))
     return added, judgements, embedded
+
+
+def _plural_anaphor(sentence: str) -> bool:
+    """Whether a judging sentence refers back to claims in the plural: "such claims",
+    "these accusations", "those reports" (a determiner, at most one word, a plural noun
+    of ``ANAPHOR_NOUNS``)."""
+    from claimledger.extract.nested_patterns import ANAPHOR_NOUNS
+
+    words = re.findall(r"[a-z]+", sentence.lower())
+    plurals = {f"{noun}s" for noun in ANAPHOR_NOUNS}
+    return any(
+        w in ("these", "those", "such") and plurals & set(words[i + 1 : i + 3])
+        for i, w in enumerate(words)
+    )
 
 
 # Claims about claims are looked for in this much of an article (one parse without NER).
