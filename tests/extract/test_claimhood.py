@@ -95,7 +95,11 @@ def test_NC_SOURCE_NOTE(nlp: Any, text: str) -> None:
 def test_a_claim_about_this_or_so_is_no_source_note(nlp: Any) -> None:
     assert _rule(nlp, "The army has said for weeks that this would happen.") is None
     assert _rule(nlp, "Kyiv says this is a war crime.") is None
-    assert _rule(nlp, "He told reporters that all this was said before the vote.") is None
+    # A note inside a sentence that says something else leaves it a claim.
+    text = "Varnia will not invade Ostrela, and its president has said so in public many times."
+    assert _rule(nlp, text) is None
+    text = "Troops are massing near the border, as the ministry reported this on Monday."
+    assert _rule(nlp, text) is None
 
 
 @pytest.mark.parametrize("rule", sorted(RULE_IDS))

@@ -73,7 +73,7 @@ def test_fragment_and_question(nlp: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "finite"),
+    ("content", "clause"),
     [
         # A noun phrase whose finite verb hangs off it in an adverbial clause is the object
         # of its cue ("promised"), no clause (PR_NOMINAL).
@@ -88,11 +88,11 @@ def test_fragment_and_question(nlp: Any) -> None:
         ("there will be no war", True),
     ],
 )
-def test_a_noun_phrase_is_no_clause(nlp: Any, content: str, finite: bool) -> None:
+def test_a_noun_phrase_is_no_clause(nlp: Any, content: str, clause: bool) -> None:
     prop = _read(nlp, content, "the minister")
     # A noun phrase is told with its source and cue; it still counts as finite for what
     # may open a claim.
-    assert prop.nominal is not finite
+    assert prop.nominal is not clause
     assert prop.finite
 
 

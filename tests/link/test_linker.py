@@ -536,7 +536,14 @@ def test_content_words_stem_and_skip_names() -> None:
     assert content_words("Varnia Says Troops Pulling Back From Border") == frozenset()
     # A hyphenated compound shares its parts: "the largest-ever package" / "largest ever".
     assert {"largest", "ever"} <= content_words("the largest-ever single package")
-    assert "de-escalation" not in content_words("no sign of de-escalation")
+    # Not a prefixed word (de-escalation is no escalation) nor a name ("U.S.-led").
+    assert not content_words("signs of de-escalation") & content_words("signs of escalation") - {
+        "sign"
+    }
+    assert not content_words("the non-nuclear states") & content_words("the nuclear states") - {
+        "stat"
+    }
+    assert "led" not in content_words("the U.S.-led coalition")
 
 
 def test_main_clause_drops_a_concessive_tail() -> None:

@@ -104,14 +104,14 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     # claim (the attribution reader gives it that source); the note says nothing itself.
     "NC_SOURCE_NOTE": [
         [
-            {"LEMMA": {"IN": _NOTE_VERBS}},
+            {"LEMMA": {"IN": _NOTE_VERBS}, "DEP": "ROOT"},
             {"LOWER": {"IN": ["this", "so"]}},
             {"LOWER": {"IN": ["in", "on", "at", "during", "via", "with", "to", "when", "while"]}},
         ],
         [
             {"LOWER": {"IN": ["this", "that"]}, "IS_SENT_START": True},
             {"LEMMA": "be"},
-            {"LEMMA": {"IN": _NOTE_VERBS}},
+            {"LEMMA": {"IN": _NOTE_VERBS}, "DEP": "ROOT"},
             {"LOWER": {"IN": ["by", "in", "on", "at"]}},
         ],
     ],

@@ -64,8 +64,8 @@ class Proposition:
     # one still open ("open": "Congress might vote", "he urged Congress to pass"); None
     # for the present and what cannot be told (``mood_of``).
     mood: str | None = None
-    # What was said is a noun phrase whose only finite verb sits in a clause hanging off it
-    # (``PR_NOMINAL``): finite, but told with its source and cue as a claim's text.
+    # What was said is no clause of its own (``PR_NOMINAL``): a noun phrase, with or without a
+    # finite verb in a clause hanging off it; a claim's text tells it with its source and cue.
     nominal: bool = False
 
 

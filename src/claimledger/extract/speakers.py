@@ -290,9 +290,16 @@ class SpeakerResolver:
         """Whether a resolved source stands for a person: a person's pronoun, or a person's
         mention (the source's head, or the relative pronoun's antecedent)."""
         root = source.root
-        # "who" is said of people only, whatever label the entity model gave the name.
-        if root.lower_ in PERSON_PRONOUNS or root.lower_ == "who":
+        if root.lower_ in PERSON_PRONOUNS:
             return True
+        if root.lower_ == "who":
+            # Said of people: a person's name, or one the entity model labelled otherwise
+            # that has a person's shape ("Volodymyr Zelenskiy", not "Twitter").
+            return any(
+                self._clusters[m.cluster].canonical == name
+                and (m.label == "PERSON" or _name_shaped(self.doc[m.start : m.end]))
+                for m in self._mentions
+            )
         at = root.i
         return any(
             m.label == "PERSON"
@@ -380,6 +387,12 @@ class SpeakerResolver:
                 return self._nearest(source.start, frozenset({"ORG"}))
             return self._nearest(source.start, GROUP_LABELS)
         return None
+
+
+def _name_shaped(span: Span) -> bool:
+    """Two or more capitalised words: the shape of a person's full name."""
+    words = [t for t in span if t.is_alpha]
+    return len(words) >= 2 and all(t.is_title for t in words)
 
 
 def _introduces(root: Any) -> bool:

@@ -597,6 +597,24 @@ _CONTENT_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,]*")
 _FIRST = "^"
 
 
+# First parts of a hyphenated word that change what the rest means ("de-escalation" is
+# not escalation, "non-nuclear" not nuclear): such a word stays whole.
+_PREFIXES = frozenset(
+    "de non anti pro ex un re self so co pre post semi multi counter well ill over under".split()
+)
+
+
+def _compound_parts(word: str) -> list[str]:
+    """A word, or a hyphenated compound's parts with it: "largest-ever" says what "largest
+    ever" says. Not a number, a name ("U.S.-led") or a prefixed word ("de-escalation")."""
+    parts = [p for p in word.split("-") if p]
+    if len(parts) < 2 or word[0].isdigit() or not word[0].islower():
+        return [word]
+    if parts[0].lower() in _PREFIXES or any(not p[0].islower() for p in parts):
+        return [word]
+    return [word, *parts]
+
+
 def content_words(text: str) -> frozenset[str]:
     """Stems of the words of ``text``'s main clause that are neither names nor function words.
 
@@ -610,13 +628,7 @@ def content_words(text: str) -> frozenset[str]:
     """
     if not isinstance(text, str):
         return frozenset()
-    # A hyphenated compound says what its parts say ("largest-ever" / "largest ever").
-    words = [
-        part
-        for w in _CONTENT_WORD.findall(main_clause(text))
-        for part in ([w] if w[0].isdigit() else w.split("-"))
-        if part
-    ]
+    words = [part for w in _CONTENT_WORD.findall(main_clause(text)) for part in _compound_parts(w)]
     long_words = [w for w in words if len(w) > 3 and not w[0].isdigit()]
     if long_words and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words):
         return frozenset()
@@ -772,11 +784,12 @@ _WS = re.compile(r"\s+")
 _EDGE_DASH = re.compile(r"(?<=[.!?])\s*[-–—]+$")
 
 
-def canonical_text(statement_text: str) -> str:
+def canonical_text(statement_text: str, *, attribution: bool = True) -> str:
     """Return the canonical text of a claim opened from ``statement_text``.
 
     Normalises whitespace, removes a trailing attribution fragment (", he said",
-    ", according to officials"), surrounding quotation marks and a leading
+    ", according to officials"; not with ``attribution`` False, for a text that already
+    opens with its source and cue), surrounding quotation marks and a leading
     "that", and capitalises the first letter; a trailing full stop is dropped.
     Returns ``""`` for empty input.
     """
@@ -790,7 +803,12 @@ def canonical_text(statement_text: str) -> str:
     cut = max(0, len(text) - _TAIL)
     stripped = (text[:cut] + _TRAIL_ATTRIB.sub("", text[cut:])).strip()
     # Only drop the fragment when it followed a separator and something remains.
-    if stripped and len(stripped) >= 0.3 * len(text) and _had_separator(text, stripped):
+    if (
+        attribution
+        and stripped
+        and len(stripped) >= 0.3 * len(text)
+        and _had_separator(text, stripped)
+    ):
         text = stripped
     text = _EDGE_DASH.sub("", text.strip(_QUOTES + " ")).strip()
     text = text.rstrip(",;: ").strip(_QUOTES + " ")

@@ -238,6 +238,8 @@ def keeps_evidence(
     (``shared``, when known; ``EV_SUPPORT_WORDS``): among reports on one conflict the
     stance model reads the topic as agreement ("There is no security for Europeans if
     there is no security for Russia" supporting "Russia does not plan to enter Ukraine").
+    Except (``EV_PARAPHRASE``) a pair at ``PARAPHRASE_SUPPORT`` or more whose speaker is of
+    the claimant's side (``own_side``): the claimant saying its claim again in other words.
     """
     bar = EVIDENCE_STANCES.get(stance)
     if bar is None or confidence < bar:

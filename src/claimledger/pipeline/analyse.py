@@ -181,10 +181,7 @@ def analyse_articles(
                 # "accused the US *of trying to draw Russia into a war*": the object of a cue
                 # that is no verb of saying is told with its source and cue (``claim_body``),
                 # a proposition with the cue as its verb.
-                if (
-                    rule == "NC_FRAGMENT"
-                    and claim_body(art.text, st, fragment=True) != st.content_text
-                ):
+                if rule == "NC_FRAGMENT" and claim_body(art.text, st) != st.content_text:
                     rule = None
                 if rule is not None:
                     an.not_claim[st.id] = rule

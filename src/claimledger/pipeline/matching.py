@@ -196,15 +196,16 @@ def match_statements(
                 )
                 if kind == "same" and cand.pair.score < config.link.threshold:
                     kind = "evidence"
-                log.debug(
-                    "relation %s -> %s: %s (cos %.2f, score %.2f, failed %s)",
-                    st.id,
-                    cand.claim.claim_id,
-                    kind,
-                    cos,
-                    cand.pair.score,
-                    ",".join(failed) or "-",
-                )
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug(
+                        "relation %s -> %s: %s (cos %.2f, score %.2f, failed %s)",
+                        st.id,
+                        cand.claim.claim_id,
+                        kind,
+                        cos,
+                        cand.pair.score,
+                        ",".join(failed) or "-",
+                    )
             if kind == "same" and same is None:
                 same = Match(st, cand.claim.claim_id, cand.key, cos, cand.claim.text)
             elif (
@@ -448,7 +449,13 @@ def _put_evidence(
 
 
 def link_mutual(
-    an: Analysed, *, ledger: Ledger, session: Any, table: Any, report: ProcessReport
+    an: Analysed,
+    *,
+    ledger: Ledger,
+    session: Any,
+    table: Any,
+    report: ProcessReport,
+    rules_off: Sequence[str] = (),
 ) -> None:
     """Two claims of one article that contradict each other are evidence about each other
     (``EV_MUTUAL``).
@@ -462,6 +469,8 @@ def link_mutual(
     the two speakers are known actors of different sides: one side's statements set against
     each other are the stance model misreading a story's topics, not a dispute.
     """
+    if "EV_MUTUAL" in rules_off:
+        return
     side = {
         st.id: known_side(table, st.actor_id if st.attributed else None) for st in an.statements
     }

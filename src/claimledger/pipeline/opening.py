@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 
 from claimledger.config import Config
+from claimledger.extract.proposition import Proposition
 from claimledger.pipeline.analyse import Analysed, as_vector
 from claimledger.pipeline.claim_index import StoreCandidates
 from claimledger.pipeline.matching import MEMBER_SIMILARITY, ClaimFacts, Match, statement_side
 from claimledger.pipeline.report import ProcessReport
-from claimledger.pipeline.statements import DATELINE, claim_body
+from claimledger.pipeline.statements import DATELINE, claim_body, speaker_name
 from claimledger.records import Article, Claim, Link, Statement, hash_id, is_known_actor
 from claimledger.store.ledger import Ledger
 
@@ -123,6 +124,21 @@ def _restates(
     return Match(st, m.claim_id, m.key, cos, m.claim_text)
 
 
+def claim_text(text: str, st: Statement, prop: Proposition | None) -> str:
+    """What a claim opened from ``st`` says: the proposition when the content is what was
+    said; a content that is no proposition on its own told with its source and cue
+    (``claim_body``). A noun phrase told with its frame (``Proposition.nominal``) keeps its
+    end: what follows a quote in it ("... as he warned ...") is part of what was said, not
+    an attribution to strip."""
+    from claimledger.link.linker import canonical_text
+
+    nominal = prop is not None and prop.nominal
+    body = claim_body(text, st, fragment=nominal, speaker=speaker_name(st))
+    if prop is not None and body == st.content_text:
+        return prop.text
+    return canonical_text(DATELINE.sub("", body), attribution=not nominal)
+
+
 def open_claim(
     an: Analysed,
     st: Statement,
@@ -136,20 +152,15 @@ def open_claim(
     facts: ClaimFacts | None = None,
 ) -> Match:
     """Open a claim asserted by ``st``; returns it as ``st``'s own match."""
-    from claimledger.link.linker import ClaimCandidate, canonical_text
+    from claimledger.link.linker import ClaimCandidate
 
     art = an.article
     raw = an.vectors[st.id]
     ents = frozenset(an.entities.get(st.id, ()))
     prop = an.propositions.get(st.id)
-    body = claim_body(art.text, st, fragment=prop is not None and (prop.nominal or not prop.finite))
     claim = Claim(
         id=hash_id(st.id, prefix="c"),
-        # The proposition when the content is what was said; a content that is no
-        # proposition on its own is told with its source and cue (``claim_body``).
-        text=prop.text
-        if prop is not None and body == st.content_text
-        else canonical_text(DATELINE.sub("", body)),
+        text=claim_text(art.text, st, prop),
         first_seen=art.published,
         claimant_name=claimant_name(st, art, table),
         claimant_actor_id=st.actor_id,

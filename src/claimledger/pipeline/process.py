@@ -186,8 +186,14 @@ def link_analysed(
                     report=report,
                     rules_off=config.claims.rules_off,
                 )
-                if "EV_MUTUAL" not in config.claims.rules_off:
-                    link_mutual(an, ledger=ledger, session=session, table=table, report=report)
+                link_mutual(
+                    an,
+                    ledger=ledger,
+                    session=session,
+                    table=table,
+                    report=report,
+                    rules_off=config.claims.rules_off,
+                )
                 report.links += apply_revision(an, ledger=ledger, session=session, config=config)
                 ledger.mark_processed(session, art.id)
             report.articles += 1

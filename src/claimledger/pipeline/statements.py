@@ -13,6 +13,7 @@ from claimledger.config import Config
 from claimledger.pipeline.actor_tables import actor_table
 from claimledger.records import (
     CREATED_PREFIX,
+    SPEAKER_PRONOUNS,
     Article,
     Attribution,
     Statement,
@@ -460,16 +461,19 @@ def _cue_verb(cue: str) -> str:
     return next((w for w in cue.split() if w.casefold() not in _CUE_LEAD), "")
 
 
-def claim_body(text: str, st: Statement, *, fragment: bool = False) -> str:
+def claim_body(
+    text: str, st: Statement, *, fragment: bool = False, speaker: str | None = None
+) -> str:
     """The words a claim opened from ``st`` is stated in.
 
     Usually the content. Two kinds of content are no proposition on their own: one
     with its cue inside ("Temperatures *are expected* to fall": the span as written),
     and the object of a cue that is not a verb of saying ("Varnian officials have
     described *the warnings as hysteria*": with its source and cue), or of any cue when
-    the content is a ``fragment`` (no clause, ``proposition.Proposition.finite``): "the
-    minister has promised *the largest support package yet*". A quotation keeps its
-    words without the "he said" inside it.
+    the content is a ``fragment`` (a noun phrase, ``proposition.Proposition.nominal``):
+    "the minister has promised *the largest support package yet*"; a pronoun source is
+    then told by its ``speaker`` ("He has promised" -> "Rishi Sunak has promised"). A
+    quotation keeps its words without the "he said" inside it.
     """
     c0, c1 = st.content
     if st.cue is None or not (0 <= c0 < c1 <= len(text)):
@@ -489,6 +493,9 @@ def claim_body(text: str, st: Statement, *, fragment: bool = False) -> str:
     ):
         start = q0
         if st.source is not None and st.source[1] <= q0 and q0 - st.source[1] <= 3:
+            said_by = (st.source_text or "").strip()
+            if fragment and speaker and said_by.lower() in SPEAKER_PRONOUNS:
+                return f"{speaker} {text[q0:c1]}"
             start = st.source[0]
         return text[start:c1]
     return st.content_text
