@@ -165,35 +165,22 @@ def link_analysed(
                     ),
                     facts=facts,
                 )
-                link_judgements(
-                    an,
-                    ledger=ledger,
-                    session=session,
-                    table=table,
-                    report=report,
-                    rules_off=config.claims.rules_off,
-                )
+                # The stages that write links read off the text share these arguments.
+                shared = {
+                    "ledger": ledger,
+                    "session": session,
+                    "table": table,
+                    "report": report,
+                    "rules_off": config.claims.rules_off,
+                }
+                link_judgements(an, **shared)
                 doubts = doubt_matches(
                     an, ledger=ledger, session=session, rules_off=config.claims.rules_off
                 )
                 if doubts:
                     link(doubts)
-                link_contrasts(
-                    an,
-                    ledger=ledger,
-                    session=session,
-                    table=table,
-                    report=report,
-                    rules_off=config.claims.rules_off,
-                )
-                link_mutual(
-                    an,
-                    ledger=ledger,
-                    session=session,
-                    table=table,
-                    report=report,
-                    rules_off=config.claims.rules_off,
-                )
+                link_contrasts(an, **shared)
+                link_mutual(an, **shared)
                 report.links += apply_revision(an, ledger=ledger, session=session, config=config)
                 ledger.mark_processed(session, art.id)
             report.articles += 1
