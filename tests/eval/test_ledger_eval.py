@@ -294,6 +294,23 @@ def test_a_restatement_before_the_assertion_is_e402(tmp_path: Path) -> None:
         verify_gold(gold, tmp_path / "arts")
 
 
+def test_a_reaction_published_before_the_assertion_is_e402(tmp_path: Path) -> None:
+    path = _gold_file(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (tmp_path / "arts" / "y.txt").write_text(TEXT, encoding="utf-8")
+    data["articles"].append(
+        {"file": "y.txt", "published": "2022-01-31T10:00:00Z", "splits": ["dev"]}
+    )
+    data["claims"][0]["reactions"][0]["file"] = "y.txt"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="E402 claim c1 reaction 0: .*published before"):
+        verify_gold(load_gold(path), tmp_path / "arts")
+    # The same reaction in an article of the assertion's day, later, is a reaction.
+    data["articles"][1]["published"] = "2022-02-01T11:00:00Z"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert verify_gold(load_gold(path), tmp_path / "arts") == 3
+
+
 def test_malformed_gold_is_e402(tmp_path: Path) -> None:
     path = tmp_path / "g.yaml"
     path.write_text("claims:\n  - id: c1\n    split: later\n", encoding="utf-8")

@@ -354,3 +354,77 @@ def test_a_deed_is_no_cue(nlp: Any) -> None:
     doc = nlp("The minister said on Saturday that the bill would pass.")
     said = next(t.i for t in doc if t.text == "said")
     assert not is_act_cue(doc_info(doc, {}), said)
+
+
+def _unquoted(nlp: Any, text: str) -> list[tuple[str, str, str]]:
+    from claimledger.extract.attribution_rules import signed_lines
+
+    doc = nlp(text)
+    return [
+        (doc[c0:c1].text, source.text, cue.text)
+        for (c0, c1), source, cue in signed_lines(doc, doc_info(doc, {}))
+    ]
+
+
+@pytest.mark.slow
+def test_a_statement_signed_after_a_dash_without_quotation_marks(nlp: Any) -> None:
+    # Translated agency copy: a line opened by a dash, signed "- said <speaker>", the next
+    # sentence run on without a space.
+    text = (
+        "Talks went on.\n\n- If Belarus is attacked or Russia is attacked, there will be war - "
+        "said Lukashenko.He also threatened the Baltic States."
+    )
+    assert _unquoted(nlp, text) == [
+        (
+            "If Belarus is attacked or Russia is attacked, there will be war",
+            "Lukashenko",
+            "said",
+        )
+    ]
+    # The speaker before the verb, a particle kept with the verb.
+    text = (
+        "Energy matters because we must end the dependence on fossil fuels from Russia - the "
+        "head of the European Commission emphasized."
+    )
+    assert _unquoted(nlp, text) == [
+        (
+            "Energy matters because we must end the dependence on fossil fuels from Russia",
+            "the head of the European Commission",
+            "emphasized",
+        )
+    ]
+    text = "No one can think they will be immune to these sanctions - the minister pointed out."
+    assert _unquoted(nlp, text)[0][1:] == ("the minister", "pointed out")
+
+
+@pytest.mark.slow
+def test_a_dash_aside_is_no_signature(nlp: Any) -> None:
+    # A dash that opens an aside, a hyphen in a word, a signature with no verb of saying.
+    assert _unquoted(nlp, "The army - which had waited for weeks - said it would move.") == []
+    assert _unquoted(nlp, "The long-range missiles were fired at the city at night.") == []
+    assert _unquoted(nlp, "Sanctions will bite within months - the report in March.") == []
+
+
+@pytest.mark.slow
+def test_extraction_gives_a_dash_signed_statement_its_speaker(nlp: Any) -> None:
+    from claimledger.extract.attribution import extract_doc, load_model
+
+    text = (
+        "The summit opened on Thursday.\n\n- We must leave the dependence on fossil fuels "
+        "from Russia - the head of the European Commission emphasized.\n"
+    )
+    doc = nlp(text)
+    found = extract_doc(doc, model=load_model())
+    sourced = {
+        text[a.source[0] : a.source[1]]: text[a.content[0] : a.content[1]]
+        for a in found
+        if a.source
+    }
+    assert sourced.get("the head of the European Commission") == (
+        "We must leave the dependence on fossil fuels from Russia"
+    )
+    off = extract_doc(doc, model=load_model(), unquoted_signatures=False)
+    assert not any(
+        a.source and text[a.source[0] : a.source[1]] == "the head of the European Commission"
+        for a in off
+    )

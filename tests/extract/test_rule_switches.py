@@ -77,6 +77,7 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
         "PR_PRONOUN_AGREES",
         "PR_POSSESSIVE",
         "PR_NOMINAL",
+        "PR_ACCUSED",
     ]
     assert all(r.purpose for r in rules)
     chosen, skipped = choose_rules(["cue", "NO_EVIDENCE"], config)

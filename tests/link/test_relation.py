@@ -94,6 +94,42 @@ def test_SC_POLARITY() -> None:
     )
 
 
+def test_SC_FRAGMENT() -> None:
+    import dataclasses
+
+    # "Xi is concerned about | Russian aggression on Ukraine": what was said names the
+    # claim's topic, at any cosine, and restates nothing of it.
+    violates = _prop(
+        {"violate", "undermine"},
+        {"aggression", "military", "violate", "international", "law", "undermine", "security"},
+    )
+    topic = dataclasses.replace(
+        _prop(set(), {"aggression", "russian"}), finite=False, attributed=True
+    )
+    assert relation(0.85, topic, violates, stmt_side=None, claim_side=None) == (
+        "evidence",
+        ["SC_FRAGMENT"],
+    )
+    # One shared word is the topic even of a short claim ("a resumed aggression").
+    resumed = _prop({"be", "resume"}, {"resume", "aggression"})
+    assert relation(0.85, topic, resumed, stmt_side=None, claim_side=None)[1] == ["SC_FRAGMENT"]
+    # "Biden warned of | a distinct possibility of an invasion in February" holds most of
+    # the claim's words: it restates it.
+    possibility = _prop({"be", "launch"}, {"distinct", "possibility", "launch", "invasion"})
+    warned = dataclasses.replace(
+        _prop(set(), {"distinct", "possibility", "invasion", "russian"}),
+        finite=False,
+        attributed=True,
+    )
+    assert relation(0.85, warned, possibility, stmt_side=None, claim_side=None) == ("same", [])
+    # An outlet's own sentence the parser found no verb in is not judged by this rule.
+    own = dataclasses.replace(topic, attributed=False)
+    assert relation(0.85, own, violates, stmt_side=None, claim_side=None) == ("same", [])
+    assert relation(
+        0.85, topic, violates, stmt_side=None, claim_side=None, rules_off={"SC_FRAGMENT"}
+    ) == ("same", [])
+
+
 def test_SC_MOOD() -> None:
     # "the House approved the bill" is what "the House might vote on the bill" foretold:
     # evidence about it, not the same claim; a present or an unknown mood agrees with both.

@@ -1,5 +1,6 @@
 """What an attributed statement asserts, read from its cue and content with a real parse:
-the content rules of ``extract/proposition.py`` (``PR_CUE_CASE``, ``PR_DENIED_NOUN``)."""
+the content rules of ``extract/proposition.py`` (``PR_CUE_CASE``, ``PR_DENIED_NOUN``,
+``PR_ACCUSED``)."""
 
 from __future__ import annotations
 
@@ -104,3 +105,57 @@ def test_a_fragment_is_told_with_its_source_and_cue() -> None:
     assert claim_body(text, st) == content
     # A noun phrase (PR_NOMINAL) is no proposition: the source and cue make it one.
     assert claim_body(text, st, fragment=True) == text.rstrip(".")
+
+
+@pytest.mark.parametrize(
+    ("speaker", "cue", "content", "expected"),
+    [
+        (
+            "Russia's defence ministry",
+            "has accused",
+            'the UK of "provoking" Ukraine into attacking Russian territory',
+            'The UK has been "provoking" Ukraine into attacking Russian territory',
+        ),
+        (
+            "Russia",
+            "accused",
+            "Ukraine of attacking targets within its territory",
+            "Ukraine has been attacking targets within its territory",
+        ),
+        (
+            "Lavrov",
+            "accused",
+            "the US and its allies of fighting a proxy war in Ukraine",
+            "The US and its allies have been fighting a proxy war in Ukraine",
+        ),
+        (
+            "Kyiv",
+            "accuses",
+            "Russian troops of deliberately shelling civilians",
+            "Russian troops have been deliberately shelling civilians",
+        ),
+        (
+            "the mayor",
+            "blamed",
+            "Moscow for shelling the town",
+            "Moscow has been shelling the town",
+        ),
+        # A pronoun would be read as the speaker: left as it is.
+        ("the mayor", "blamed", "them for shelling the town", None),
+        # No gerund: what the accused did is not said as a deed; left as it is.
+        ("Kyiv", "accused", "Russia of war crimes", "Russia of war crimes"),
+        # Not an accusation: "of" belongs to the content.
+        ("Kyiv", "said", "the head of mining operations was arrested", None),
+    ],
+)
+def test_an_accusation_says_the_accused_did_it(
+    nlp: Any, speaker: str, cue: str, content: str, expected: str | None
+) -> None:
+    st = _statement(speaker, cue, content)
+    got = _proposition(nlp, st)
+    if expected is not None:
+        assert got == expected
+    else:
+        assert "been" not in got
+    # Switched off, the content is read as written.
+    assert "been" not in _proposition(nlp, st, rules_off=("PR_ACCUSED",))

@@ -269,8 +269,9 @@ def verify_gold(gold: Gold, articles_dir: Path) -> int:
     """Check every span against the article files; returns how many spans were checked.
 
     A span must lie inside its file, its text's sha1 must match (the span falls on the
-    intended sentence), its file must be listed for the item's split, and no restatement by
-    the claimant may come before the assertion (the gold's assertion is the first).
+    intended sentence), its file must be listed for the item's split, no reaction may come
+    from an article published before the assertion's, and no restatement by the claimant may
+    come before the assertion (the gold's assertion is the first).
 
     Raises:
         ConfigError: E402 naming the claim or not-claim and the file span that fails.
@@ -304,6 +305,13 @@ def verify_gold(gold: Gold, articles_dir: Path) -> int:
         first = (listed[claim.asserted.file].published, claim.asserted.start)
         for i, r in enumerate(claim.reactions):
             check(r.span, claim.split, f"claim {claim.id} reaction {i}")
+            if listed[r.span.file].published < first[0]:
+                # Nothing reacts to a claim not yet made; the ledger links evidence only to
+                # claims made before it (pipeline/matching._made_after).
+                raise _bad(
+                    f"claim {claim.id} reaction {i}",
+                    "a reaction published before the claim's assertion: nothing reacts to it yet",
+                )
             if r.restates and (listed[r.span.file].published, r.span.start) < first:
                 raise _bad(
                     f"claim {claim.id} reaction {i}",

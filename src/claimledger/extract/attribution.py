@@ -35,6 +35,7 @@ from claimledger.extract.attribution_rules import (
     inverted_signature,
     is_act_cue,
     point_back,
+    signed_lines,
     token_range,
     trim_paragraphs,
 )
@@ -287,6 +288,7 @@ def extract_doc(
     inverted: bool = True,
     acts: bool = True,
     last_speaker: bool = True,
+    unquoted_signatures: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -318,6 +320,9 @@ def extract_doc(
             (``attribution_rules.is_act_cue``).
         last_speaker: "he"/"she" in a sentence that names no person is the person quoted
             last, in that sentence or the one before (``SP_LAST_SPEAKER``).
+        unquoted_signatures: A statement signed after a dash with no quotation marks ("... - said
+            Lukashenko.", "... - the minister emphasized.") that no CRF cue found
+            (``attribution_rules.signed_lines``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -372,6 +377,8 @@ def extract_doc(
         found = _unrepeated(found, pointing)
     if dash_signatures:
         found.extend(_dash_found(doc, text, found))
+    if unquoted_signatures:
+        found = _signed_found(doc, info, found)
     if colon_speakers:
         found.extend(_colon_found(doc, text, found))
     return _attributions(doc, text, found, actors, last_speaker=last_speaker)
@@ -442,6 +449,26 @@ def _dash_found(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
             continue
         extra.append((con, doc[src[0] : src[1]], doc[cue_r[0] : cue_r[1]]))
     return extra
+
+
+def _signed_found(doc: Doc, info: DocInfo, found: list[_Found]) -> list[_Found]:
+    """``found`` with the dash-signed statements no attribution with a source covers; one
+    the CRFs found with the signature's verb as cue but no source gives way to it."""
+    sourced = {
+        i
+        for _, source, cue in found
+        if source is not None
+        for span in (source, cue)
+        for i in range(span.start, span.end)
+    }
+    signed = [
+        (content, source, cue)
+        for content, source, cue in signed_lines(doc, info)
+        if not sourced & {*range(source.start, source.end), *range(cue.start, cue.end)}
+    ]
+    cues = {i for _, _, cue in signed for i in range(cue.start, cue.end)}
+    kept = [f for f in found if f[1] is not None or not cues & set(range(f[2].start, f[2].end))]
+    return kept + signed
 
 
 def _colon_found(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:

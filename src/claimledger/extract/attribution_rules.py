@@ -380,6 +380,14 @@ def inverted_signature(
             break
         end = c.right_edge.i + 1
     source = (head.left_edge.i, end)
+    content = _signed_content(doc, info, dash)
+    return None if content is None else (content, source)
+
+
+def _signed_content(doc: Doc, info: DocInfo, dash: int) -> tuple[int, int] | None:
+    """What a dash signature signs: back from the dash to the start of its line when the
+    line opens with a dash (a quotation of several sentences), else to the start of its
+    sentence; None when that is fewer than ``POINTED_MIN_WORDS`` words."""
     line = dash
     while line > 0 and "\n" not in doc[line - 1].whitespace_ + doc[line - 1].text:
         line -= 1
@@ -391,7 +399,96 @@ def inverted_signature(
     words = [i for i in range(start, dash) if info.pos[i] not in ("SPACE", "PUNCT")]
     if len(words) < POINTED_MIN_WORDS:
         return None
-    return (words[0], dash), source
+    return words[0], dash
+
+
+# Verbs that sign a statement after a dash in translated agency copy ("- said Lukashenko.",
+# "- the head of British diplomacy pointed out."), as lemmas.
+SIGNATURE_VERBS: frozenset[str] = frozenset(
+    {
+        *_SAYING,
+        "emphasize",
+        "emphasise",
+        "assess",
+        "point",
+        "admit",
+        "recall",
+        "reply",
+        "conclude",
+        "assure",
+        "announce",
+        "claim",
+    }
+)
+# At most this many tokens between the dash and the end of the sentence it signs.
+MAX_SIGNATURE_TOKENS = 16
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+
+
+def signed_lines(doc: Doc, info: DocInfo) -> list[tuple[tuple[int, int], Span, Span]]:
+    """Statements signed after a dash, without quotation marks, in the way of translated
+    agency copy: "- If Belarus is attacked, there will be war - said Lukashenko." or "...
+    dependence on fossil fuels from Russia - the head of the European Commission emphasized."
+
+    The signature runs from a dash between spaces to the end of its sentence and holds a
+    verb of ``SIGNATURE_VERBS``: the speaker is the noun phrase after the verb (its subject
+    or object in the parse, without the phrases of where and when) or the words between the
+    dash and the verb. Returns ``(content, source, cue)``: a token range, the source span and
+    the verb as cue.
+    """
+    out: list[tuple[tuple[int, int], Span, Span]] = []
+    for dash in range(1, len(doc) - 2):
+        if doc[dash].text not in _SIGNATURE_DASHES or not doc[dash - 1].whitespace_:
+            continue
+        end = None
+        for j in range(dash + 1, min(len(doc), dash + 2 + MAX_SIGNATURE_TOKENS)):
+            t = doc[j]
+            if t.text in _SENTENCE_ENDS or "\n" in t.text:
+                end = j
+                break
+            if t.text in _SIGNATURE_DASHES or _is_quote(info, j):
+                break
+        else:
+            end = len(doc) if len(doc) - dash - 1 <= MAX_SIGNATURE_TOKENS else None
+        if end is None or end <= dash + 2:
+            continue
+        verb = next(
+            (
+                t
+                for t in doc[dash + 1 : end]
+                if t.pos_ == "VERB" and t.lemma_.lower() in SIGNATURE_VERBS
+            ),
+            None,
+        )
+        if verb is None:
+            continue
+        if verb.i == dash + 1:
+            head = next(
+                (c for c in verb.children if c.dep_ in _INVERTED_SPEAKER_DEPS and c.i > verb.i),
+                None,
+            )
+            if head is None or head.i >= end:
+                continue
+            stop = head.i + 1
+            for c in head.rights:
+                if c.dep_ == "prep" and c.lower_ != "of" or c.i >= end:
+                    break
+                stop = c.right_edge.i + 1
+            source = doc[head.left_edge.i : min(stop, end)]
+        else:
+            source = doc[dash + 1 : verb.i]
+            if any(t.pos_ in ("VERB", "AUX") for t in source) or not any(
+                t.pos_ in ("NOUN", "PROPN", "PRON") for t in source
+            ):
+                continue
+        content = _signed_content(doc, info, dash)
+        if content is None:
+            continue
+        cue_end = verb.i + 1
+        if cue_end < end and doc[cue_end].dep_ == "prt":  # "pointed out"
+            cue_end += 1
+        out.append((content, source, doc[verb.i : cue_end]))
+    return out
 
 
 def trim_paragraphs(info: DocInfo, span: tuple[int, int], cue_start: int) -> tuple[int, int]:

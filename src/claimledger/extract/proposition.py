@@ -67,6 +67,8 @@ class Proposition:
     # What was said is no clause of its own (``PR_NOMINAL``): a noun phrase, with or without a
     # finite verb in a clause hanging off it; a claim's text tells it with its source and cue.
     nominal: bool = False
+    # Someone said it (a speaker was given): not an outlet's own sentence.
+    attributed: bool = False
 
 
 def _not_only(token: Any) -> bool:
@@ -240,8 +242,63 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
         "PR_NOMINAL",
         "what was said as a noun phrase with a clause hanging off it is no clause of its own",
     ),
+    ContentRule(
+        "PR_ACCUSED",
+        "'accused X of V-ing Y' says that X has been V-ing Y: the accused is the subject",
+    ),
 )
 CONTENT_RULE_IDS = frozenset(r.id for r in CONTENT_RULES)
+
+# Verbs of accusing (as stems of the cue's words) and the preposition that brings in what the
+# accused is said to do: "accused the UK of provoking Ukraine", "blames Kyiv for shelling".
+ACCUSATION_CUES: dict[str, str] = {"accus": "of", "blam": "for", "suspect": "of"}
+
+
+def accused_clause(cue: str | None, content: str, *, nlp: Any) -> str | None:
+    """What an accusation says, as a clause, or None (``PR_ACCUSED``).
+
+    "Russia's defence ministry has accused | the UK of "provoking" Ukraine into attacking
+    Russian territory": the content is the accused and a gerund, a fragment with no subject
+    that the linker would read as the topic ("the UK", "Ukraine", "attacking"). What is
+    claimed is that the UK *has been provoking* Ukraine: the perfect progressive keeps the
+    gerund as written and tells a deed done. Only a cue of ``ACCUSATION_CUES`` whose content
+    is a noun phrase, its preposition and a gerund qualifies; "accused Russia of war crimes"
+    (no gerund) is left as it is.
+    """
+    stems = [
+        prep
+        for word in (cue or "").lower().split()
+        for stem, prep in ACCUSATION_CUES.items()
+        if word.startswith(stem)
+    ]
+    if not stems or len(content) > 600:
+        return None
+    prep = stems[-1]
+    doc = nlp(content)
+    for tok in doc:
+        if tok.lower_ != prep or tok.i == 0:
+            continue
+        # "of deliberately shelling": an adverb may come before the gerund.
+        after = next((t for t in doc[tok.i + 1 :] if not t.is_punct and t.pos_ != "ADV"), None)
+        accused = doc[: tok.i]
+        if after is None or after.tag_ != "VBG":
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in accused) or not any(
+            t.pos_ in ("NOUN", "PROPN", "PRON") for t in accused
+        ):
+            return None
+        heads = [t for t in accused if t.head.i >= tok.i or t.head.i == t.i]
+        if any(t.pos_ == "PRON" for t in heads):
+            # "accused them of lying": as a subject the pronoun would be read as the speaker
+            # (``read_proposition``), whom it is not.
+            return None
+        plural = any(t.lower_ == "and" for t in accused) or any(
+            t.tag_ in ("NNS", "NNPS") for t in heads
+        )
+        rest = content[doc[tok.i + 1].idx :]
+        return f"{accused.text} {'have' if plural else 'has'} been {rest}"
+    return None
+
 
 # Nouns of intent a denial takes as its object ("denies any intention to invade", "rejected
 # plans to annex"), and the verb each stands for.
@@ -571,6 +628,7 @@ def read_proposition(
         # (``pipeline.statements.claim_body``); an outlet's own sentence has no frame to lend.
         nominal=speaker is not None and "PR_NOMINAL" not in rules_off and not _is_clause(doc),
         question=text.rstrip("\"'”’ ").endswith("?"),
+        attributed=speaker is not None,
         lemmas=lemmas,
         numbers=numbers,
     )

@@ -43,6 +43,9 @@ RULES: tuple[RelationRule, ...] = (
         "SC_PREDICATE", "below paraphrase similarity a same claim shares a verb or its words"
     ),
     RelationRule("SC_POLARITY", "a negated restatement is evidence against, not the claim"),
+    RelationRule(
+        "SC_FRAGMENT", "what was said with no verb names a topic unless it holds the claim's words"
+    ),
     RelationRule("SC_MOOD", "a deed done and one still open (planned, urged, possible) differ"),
     RelationRule(
         "SC_SPEAKER", "below paraphrase, another side's words on the topic are not its claim"
@@ -135,6 +138,17 @@ def predicates_agree(a: Proposition, b: Proposition) -> bool:
     return shared >= CONTENT_SHARED and shared / small >= CONTENT_OVERLAP
 
 
+# Share of a claim's content words a verbless content must hold to restate it (and at least
+# ``CONTENT_SHARED`` of them: "aggression" alone is the topic of "a resumed aggression").
+FRAGMENT_COVERAGE = 0.5
+
+
+def _covers(stmt: Proposition, claim: Proposition) -> bool:
+    """Whether ``stmt`` holds most of ``claim``'s content words (``SC_FRAGMENT``)."""
+    shared = len(claim.lemmas & stmt.lemmas)
+    return shared >= CONTENT_SHARED and shared >= FRAGMENT_COVERAGE * len(claim.lemmas)
+
+
 def failed_same_rules(
     stmt: Proposition,
     claim: Proposition,
@@ -160,6 +174,12 @@ def failed_same_rules(
         failed.append("SC_PREDICATE")
     if stmt.negated != claim.negated:
         failed.append("SC_POLARITY")
+    if stmt.attributed and not stmt.finite and not _covers(stmt, claim):
+        # "Xi is concerned about | Russian aggression on Ukraine" names what a claim is about
+        # ("Russian aggression on Ukraine violates international law"), at any cosine, and
+        # asserts nothing of it; "Biden warned of | a distinct possibility of an invasion in
+        # February" holds most of the claim's words and restates it.
+        failed.append("SC_FRAGMENT")
     if {stmt.mood, claim.mood} == {"done", "open"}:
         failed.append("SC_MOOD")
     said, claimed = speakers

@@ -51,10 +51,11 @@ def asserted_content(st: Statement, *, rules_off: Collection[str] = ()) -> str:
     case of a content that began so after its cue ("Russia denies | plans to invade": as
     "Plans to invade" the parser reads a noun and no subject is given); ``PR_DENIED_NOUN``
     reads a denied intention as the verb it names ("denies | any intention to invade" ->
-    "intends to invade").
+    "intends to invade"); ``PR_ACCUSED`` reads an accusation's "X of V-ing" as "X has been
+    V-ing" ("accused | the UK of provoking Ukraine" -> "the UK has been provoking Ukraine").
     """
     from claimledger.extract.attribution import load_nlp
-    from claimledger.extract.proposition import denied_noun, denied_verb
+    from claimledger.extract.proposition import accused_clause, denied_noun, denied_verb
 
     text = proposition_text(st.content_text)
     if not st.attributed or not text:
@@ -66,6 +67,10 @@ def asserted_content(st: Statement, *, rules_off: Collection[str] = ()) -> str:
     noun = None if "PR_DENIED_NOUN" in rules_off else denied_noun(st.cue_text, text)
     if noun is not None:
         return noun
+    if "PR_ACCUSED" not in rules_off:
+        accused = accused_clause(st.cue_text, text, nlp=load_nlp())
+        if accused is not None:
+            return accused
     verb = denied_verb(st.cue_text, text, nlp=load_nlp())
     if verb is None:
         return text
