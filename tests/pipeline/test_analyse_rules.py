@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from claimledger.config import load_config
 from claimledger.eval.rules import with_rule_off
-from claimledger.pipeline.analyse import analyse_articles
-from claimledger.records import Article, hash_id
+from claimledger.pipeline.analyse import analyse_articles, told_with_frame
+from claimledger.records import Article, Statement, hash_id
 
 BODY = (
     "KYIV, March 3 - Ukraine's army said on Monday that it had repelled an attack near Lerin.\n"
@@ -63,3 +63,29 @@ def test_a_pronoun_subject_is_the_speaker_only_if_they_agree() -> None:
         p.text.endswith("is trying to start a war in Ukraine") and not p.text.startswith("It")
         for p in an.propositions.values()
     )
+
+
+def _said(text: str, source: str | None, cue: str, content: str) -> Statement:
+    c0 = text.index(content)
+    q0 = text.index(cue)
+    return Statement(
+        id="s1",
+        article_id="a1",
+        content=(c0, c0 + len(content)),
+        content_text=content,
+        kind="indirect",
+        source=(text.index(source), text.index(source) + len(source)) if source else None,
+        source_text=source,
+        cue=(q0, q0 + len(cue)),
+        cue_text=cue,
+        attributed=True,
+    )
+
+
+def test_a_fragment_is_told_with_its_frame_only_when_someone_said_it() -> None:
+    accused = "Moscow accused Washington of trying to draw Russia into a war."
+    st = _said(accused, "Moscow", "accused", "Washington of trying to draw Russia into a war")
+    assert told_with_frame(accused, st)
+    promo = "To learn more about the history of the conflict, subscribe to Example Nation."
+    st = _said(promo, None, "To learn more about", "the history of the conflict")
+    assert not told_with_frame(promo, st)

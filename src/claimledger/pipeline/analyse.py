@@ -178,10 +178,7 @@ def analyse_articles(
                     link_line=in_link_line(art.text, st.content[0]),
                     rules_off=config.claims.rules_off,
                 )
-                # "accused the US *of trying to draw Russia into a war*": the object of a cue
-                # that is no verb of saying is told with its source and cue (``claim_body``),
-                # a proposition with the cue as its verb.
-                if rule == "NC_FRAGMENT" and claim_body(art.text, st) != st.content_text:
+                if rule == "NC_FRAGMENT" and told_with_frame(art.text, st):
                     rule = None
                 if rule is not None:
                     an.not_claim[st.id] = rule
@@ -197,6 +194,15 @@ def analyse_articles(
                     del an.not_claim[sid]
         out.append(an)
     return out
+
+
+def told_with_frame(text: str, st: Statement) -> bool:
+    """Whether a fragment is a claim told with its source and cue (``claim_body``), which
+    waives ``NC_FRAGMENT``: "accused the US *of trying to draw Russia into a war*", the object
+    of a cue that is no verb of saying, is a proposition with the cue as its verb. Without a
+    source there is no one to tell it by: "To learn more about | the history of the
+    conflict, subscribe ..." is a promotion line's fragment."""
+    return bool(st.source_text) and claim_body(text, st) != st.content_text
 
 
 def check_rules_off(config: Config) -> None:
