@@ -315,6 +315,27 @@ POSITIVE: list[tuple[str, str, str, str | None, str | None, str | None, str, str
         "no_evidence",
     ),
     (
+        "accuses_but_not_confirmed",
+        "Moscow accused Kyiv of shelling the village near Varnia, but monitors have not "
+        "confirmed any shelling.",
+        "says_but",
+        "Moscow",
+        "Kyiv has been shelling the village near Varnia",
+        "monitors",
+        "questions",
+        "cannot_verify",
+    ),
+    (
+        "blames_but_denied",
+        "Kyiv blamed Russian troops for shelling the school, but Moscow denied it.",
+        "says_but",
+        "Kyiv",
+        "Russian troops have been shelling the school",
+        "Moscow",
+        "refutes",
+        "deny",
+    ),
+    (
         "says_but_did_not_happen",
         "The general said the strike hit only military targets, but that did not happen.",
         "says_but",
@@ -389,6 +410,9 @@ POSITIVE: list[tuple[str, str, str, str | None, str | None, str | None, str, str
 ]
 
 NEGATIVE: list[tuple[str, str]] = [
+    # An accused pronoun: no one could tell whom the deed is of.
+    ("accused_pronoun_but", "Moscow accused them of shelling the village, but monitors denied it."),
+    ("accused_no_but", "Moscow accused Kyiv of shelling the village and said it would respond."),
     ("claim_deadline", "The claim deadline is Friday."),
     ("made_a_statement", "He made a statement on Monday."),
     ("reports_say", "Reports say the bridge was hit."),

@@ -400,6 +400,23 @@ def _gerund(obj: Token, claimant: tuple[int, int] | None) -> tuple[str, CharSpan
     return text, span
 
 
+def _accused_deed(
+    accused: Token, gerund: Token, skip: Collection[int] = ()
+) -> tuple[str, CharSpan] | None:
+    """ "accused Ukraine of attacking targets" -> "Ukraine has been attacking targets" (as
+    ``proposition.accused_clause`` reads an accusation's content); None for a pronoun, which
+    no reader could tell."""
+    doc = accused.doc
+    who = _np(accused)
+    deed = _trim(doc, _subtree_ids(gerund, skip=skip))
+    if who is None or deed is None or accused.pos_ == "PRON":
+        return None
+    has = "have" if _is_plural(doc, who) else "has"
+    name = doc.text[_chars(doc, who)[0] : _chars(doc, who)[1]]
+    start, end = _chars(doc, who)[0], _chars(doc, deed)[1]
+    return f"{_capitalise(name)} {has} been {doc.text[_chars(doc, deed)[0] : end]}", (start, end)
+
+
 def _owner(tok: Token | None) -> tuple[int, int] | None:
     return _np(tok) if tok is not None else None
 
@@ -636,7 +653,10 @@ def _says_but(ctx: _Ctx, tokens: dict[str, Token]) -> None:
         ):
             return  # "..., but his findings contradicted her statements": another claim judged
         claimant = _owner(tokens["owner"])
-        prop = _clause(clause, claimant, skip=judged | {cc.i})
+        if "accused" in tokens:
+            prop = _accused_deed(tokens["accused"], clause, skip=judged | {cc.i})
+        else:
+            prop = _clause(clause, claimant, skip=judged | {cc.i})
         if prop is None:
             return
         sent = verb.sent

@@ -181,6 +181,27 @@ _SAYER: tuple[dict[str, Any], ...] = (
     {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "clause", "RIGHT_ATTRS": {"DEP": "ccomp"}},
 )
 
+# Verbs of accusing and the preposition before the deed: "X accused Y of V-ing, but ...".
+ACCUSE_VERBS: tuple[str, ...] = ("accuse", "blame")
+ACCUSE_PREPOSITIONS: tuple[str, ...] = ("of", "for")
+_ACCUSER: tuple[dict[str, Any], ...] = (
+    {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"LEMMA": {"IN": list(ACCUSE_VERBS)}, "POS": "VERB"}},
+    {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "owner", "RIGHT_ATTRS": {"DEP": "nsubj"}},
+    {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "accused", "RIGHT_ATTRS": {"DEP": "dobj"}},
+    {
+        "LEFT_ID": "verb",
+        "REL_OP": ">",
+        "RIGHT_ID": "prep",
+        "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": list(ACCUSE_PREPOSITIONS)}},
+    },
+    {
+        "LEFT_ID": "prep",
+        "REL_OP": ">",
+        "RIGHT_ID": "clause",
+        "RIGHT_ATTRS": {"DEP": "pcomp", "TAG": "VBG"},
+    },
+)
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "claim_possessive_that",
@@ -237,8 +258,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "says_but",
-        "X says P, but <judgement>: the judgement in the same sentence after 'but'",
-        (_SAYER,),
+        "X says P (or accuses Y of doing P), but <judgement>: the judgement after 'but'",
+        (_SAYER, _ACCUSER),
     ),
     Rule(
         "says_then_but",
