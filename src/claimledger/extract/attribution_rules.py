@@ -471,7 +471,7 @@ def signed_lines(doc: Doc, info: DocInfo) -> list[tuple[tuple[int, int], Span, S
                 continue
             stop = head.i + 1
             for c in head.rights:
-                if c.dep_ == "prep" and c.lower_ != "of" or c.i >= end:
+                if (c.dep_ == "prep" and c.lower_ != "of") or c.i >= end:
                     break
                 stop = c.right_edge.i + 1
             source = doc[head.left_edge.i : min(stop, end)]
