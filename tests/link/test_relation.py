@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from claimledger.extract.proposition import Proposition
@@ -95,8 +97,6 @@ def test_SC_POLARITY() -> None:
 
 
 def test_SC_FRAGMENT() -> None:
-    import dataclasses
-
     # "Xi is concerned about | Russian aggression on Ukraine": what was said names the
     # claim's topic, at any cosine, and restates nothing of it.
     violates = _prop(

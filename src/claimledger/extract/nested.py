@@ -412,9 +412,8 @@ def _accused_deed(
     if who is None or deed is None or accused.pos_ == "PRON":
         return None
     has = "have" if _is_plural(doc, who) else "has"
-    name = doc.text[_chars(doc, who)[0] : _chars(doc, who)[1]]
-    start, end = _chars(doc, who)[0], _chars(doc, deed)[1]
-    return f"{_capitalise(name)} {has} been {doc.text[_chars(doc, deed)[0] : end]}", (start, end)
+    (w0, w1), (d0, d1) = _chars(doc, who), _chars(doc, deed)
+    return f"{_capitalise(doc.text[w0:w1])} {has} been {doc.text[d0:d1]}", (w0, d1)
 
 
 def _owner(tok: Token | None) -> tuple[int, int] | None:
