@@ -398,6 +398,24 @@ def test_a_statement_signed_after_a_dash_without_quotation_marks(nlp: Any) -> No
 
 
 @pytest.mark.slow
+def test_a_signature_verb_parsed_as_a_modifier_of_the_speaker(nlp: Any) -> None:
+    # The parser reads "assessed" as an adjective of "director": the speaker is the name the
+    # verb modifies, not the verb with it.
+    text = (
+        "The leadership in Beijing is worried about the war, partly because its own services "
+        "did not foresee that the invasion would happen - assessed CIA director William Burns."
+    )
+    assert _unquoted(nlp, text) == [
+        (
+            "The leadership in Beijing is worried about the war, partly because its own "
+            "services did not foresee that the invasion would happen",
+            "CIA director William Burns",
+            "assessed",
+        )
+    ]
+
+
+@pytest.mark.slow
 def test_a_dash_aside_is_no_signature(nlp: Any) -> None:
     # A dash that opens an aside, a hyphen in a word, a signature with no verb of saying.
     assert _unquoted(nlp, "The army - which had waited for weeks - said it would move.") == []

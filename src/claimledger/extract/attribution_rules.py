@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from claimledger.extract.features import QUOTE_TOKENS, DocInfo, quote_regions
 from claimledger.extract.nested_patterns import OUTER_VERBS, SAY_VERBS
@@ -466,7 +466,7 @@ def signed_lines(doc: Doc, info: DocInfo) -> list[tuple[tuple[int, int], Span, S
             head = next(
                 (c for c in verb.children if c.dep_ in _INVERTED_SPEAKER_DEPS and c.i > verb.i),
                 None,
-            )
+            ) or _modified_speaker(verb, end)
             if head is None or head.i >= end:
                 continue
             stop = head.i + 1
@@ -474,7 +474,7 @@ def signed_lines(doc: Doc, info: DocInfo) -> list[tuple[tuple[int, int], Span, S
                 if (c.dep_ == "prep" and c.lower_ != "of") or c.i >= end:
                     break
                 stop = c.right_edge.i + 1
-            source = doc[head.left_edge.i : min(stop, end)]
+            source = doc[max(head.left_edge.i, verb.i + 1) : min(stop, end)]
         else:
             source = doc[dash + 1 : verb.i]
             if any(t.pos_ in ("VERB", "AUX") for t in source) or not any(
@@ -489,6 +489,20 @@ def signed_lines(doc: Doc, info: DocInfo) -> list[tuple[tuple[int, int], Span, S
             cue_end += 1
         out.append((content, source, doc[verb.i : cue_end]))
     return out
+
+
+def _modified_speaker(verb: Token, end: int) -> Token | None:
+    """The speaker noun of "- assessed CIA director William Burns." when the parser reads the
+    verb as a modifier of the name ("assessed" an ``amod`` of "director"): the head of the
+    noun phrase the verb modifies, if it lies between the verb and ``end``."""
+    if verb.dep_ != "amod":
+        return None
+    noun = verb.head
+    while noun.dep_ == "compound" and verb.i < noun.head.i < end:
+        noun = noun.head
+    if noun.pos_ in ("NOUN", "PROPN") and verb.i < noun.i < end:
+        return noun
+    return None
 
 
 def trim_paragraphs(info: DocInfo, span: tuple[int, int], cue_start: int) -> tuple[int, int]:

@@ -73,6 +73,12 @@ RULES: tuple[RelationRule, ...] = (
     RelationRule(
         "EV_CONTRAST", "another side's 'But ...' after a claim in the same story questions it"
     ),
+    RelationRule(
+        "CL_UNNAMED_SOURCE", "an unnamed source's assertion ('an expert tells') opens a claim"
+    ),
+    RelationRule(
+        "EV_SAME_ARTICLE", "the claims an article opens are offered its other sentences as evidence"
+    ),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
 

@@ -119,7 +119,7 @@ def match_statements(
     it may open a claim of its own.
     """
     from claimledger.link.linker import content_words, scored_candidates
-    from claimledger.link.relation import Thresholds, relation
+    from claimledger.link.relation import Thresholds
 
     matched: list[Match] = []
     unmatched: list[Statement] = []
@@ -179,21 +179,17 @@ def match_statements(
         said = known_side(facts.table, st.actor_id if st.attributed else None)
         for cand in accepted:
             cos = cand.pair.similarity
-            kind: str = "same"
-            failed: list[str] = []
             claimed = known_side(facts.table, cand.claim.claimant_actor_id)
+            kind, failed = _relation_to(
+                prop,
+                cand.claim,
+                cos,
+                facts=facts,
+                sides=(stmt_side, said, claimed),
+                thresholds=bars,
+                rules_off=rules_off,
+            )
             if prop is not None:
-                claim_prop, claim_side = facts.get(cand.claim.claim_id, cand.claim.text)
-                kind, failed = relation(
-                    cos,
-                    prop,
-                    claim_prop,
-                    stmt_side=stmt_side,
-                    claim_side=claim_side,
-                    thresholds=bars,
-                    rules_off=rules_off,
-                    speakers=(said, claimed),
-                )
                 if kind == "same" and cand.pair.score < config.link.threshold:
                     kind = "evidence"
                 if log.isEnabledFor(logging.DEBUG):
@@ -231,6 +227,40 @@ def match_statements(
             # Only evidence about other claims (or nothing): it may open a claim of its own.
             unmatched.append(st)
     return matched, unmatched
+
+
+def _relation_to(
+    prop: Proposition | None,
+    claim: Any,
+    cos: float,
+    *,
+    facts: ClaimFacts,
+    sides: tuple[str | None, str | None, str | None],
+    thresholds: Any,
+    rules_off: Sequence[str],
+) -> tuple[str, list[str]]:
+    """``relation`` of a statement's proposition to a candidate claim (a ``ClaimCandidate``).
+
+    ``sides`` are the statement's subject side, its speaker's side and the claimant's side.
+    A statement without a proposition restates its candidate: only the cosine spoke.
+    """
+    from claimledger.link.relation import relation
+
+    if prop is None:
+        return "same", []
+    stmt_side, said, claimed = sides
+    claim_prop, claim_side = facts.get(claim.claim_id, claim.text)
+    kind, failed = relation(
+        cos,
+        prop,
+        claim_prop,
+        stmt_side=stmt_side,
+        claim_side=claim_side,
+        thresholds=thresholds,
+        rules_off=rules_off,
+        speakers=(said, claimed),
+    )
+    return kind, failed
 
 
 def _made_after(claim: Any, article: Article) -> bool:
@@ -294,6 +324,83 @@ def context_matches(
             claim_words=claim_words,
         ):
             out.append(Match(st, claim_id, key, cos, claim_text, context=True))
+    return out
+
+
+def article_evidence(
+    an: Analysed,
+    opened: Sequence[Match],
+    *,
+    ledger: Ledger,
+    session: Any,
+    lookup: StoreCandidates,
+    config: Config,
+    facts: ClaimFacts,
+) -> list[Match]:
+    """Evidence about the claims an article opens, from the article's other sentences
+    (``EV_SAME_ARTICLE``).
+
+    The index is searched before the article opens its claims, so a story that reports a
+    claim and then its reactions ("Moscow says it is pulling back"; "NATO sees no signs of
+    it") would never put the reactions on the claim. Each statement of the article is
+    offered each claim the article opened, as a candidate from the index would be: the
+    same relation bars, at most ``EVIDENCE_PER_STATEMENT`` claims per statement, and
+    ``link_reports`` keeps a pair only on a stance that takes a side (``keeps_evidence``).
+    """
+    from claimledger.link.relation import Thresholds
+
+    if not opened or "EV_SAME_ARTICLE" in config.claims.rules_off:
+        return []
+    bars = Thresholds(same=config.link.same_similarity, evidence=config.link.evidence_similarity)
+    claims = []
+    for m in opened:
+        cand = lookup.get(m.key) if m.key is not None else None
+        if cand is None:
+            continue
+        linked = ledger.linked_statement_ids(session, m.claim_id)
+        claims.append((m, cand, as_vector(an.vectors[m.statement.id]), linked))
+    out: list[Match] = []
+    for st in an.statements:
+        raw = an.vectors.get(st.id)
+        if raw is None:
+            continue
+        vec = as_vector(raw)
+        prop = an.propositions.get(st.id)
+        stmt_side = statement_side(an, st, facts)
+        said = known_side(facts.table, st.actor_id if st.attributed else None)
+        found: list[Match] = []
+        for m, cand, claim_vec, linked in claims:
+            if st.id in linked:
+                continue
+            cos = float(vec @ claim_vec)
+            if cos < bars.evidence:
+                continue
+            claimed = known_side(facts.table, cand.claimant_actor_id)
+            kind, failed = _relation_to(
+                prop,
+                cand,
+                cos,
+                facts=facts,
+                sides=(stmt_side, said, claimed),
+                thresholds=bars,
+                rules_off=config.claims.rules_off,
+            )
+            if kind == "none":
+                continue
+            found.append(
+                Match(
+                    st,
+                    m.claim_id,
+                    m.key,
+                    cos,
+                    m.claim_text,
+                    evidence=True,
+                    failed=tuple(failed),
+                    own_side=said is not None and said == claimed,
+                )
+            )
+        found.sort(key=lambda x: -x.similarity)
+        out.extend(found[:EVIDENCE_PER_STATEMENT])
     return out
 
 

@@ -39,8 +39,9 @@ def open_claims(
     link: Callable[[list[Match]], list[Statement]],
     open_claim: Callable[[Statement], Match],
     facts: ClaimFacts | None = None,
-) -> None:
-    """Open claims for the article's unlinked check-worthy (or headline) statements.
+) -> list[Match]:
+    """Open claims for the article's unlinked check-worthy (or headline) statements; return
+    the claims opened, each as its opening statement's match.
 
     In reading order; a later sentence that restates a claim the article has just
     opened (``_restates``) is a report on that claim, not a claim of its own, unless
@@ -57,7 +58,8 @@ def open_claims(
         else:
             opened.append(open_claim(st))
     for st in link(restated):
-        open_claim(st)
+        opened.append(open_claim(st))
+    return opened
 
 
 def _opens_claim(an: Analysed, st: Statement, *, config: Config) -> bool:
@@ -75,11 +77,31 @@ def _opens_claim(an: Analysed, st: Statement, *, config: Config) -> bool:
     prop = an.propositions.get(st.id)
     return (
         st.attributed
-        and st.actor_id is not None
+        and (
+            st.actor_id is not None
+            or ("CL_UNNAMED_SOURCE" not in config.claims.rules_off and names_source(st))
+        )
         and prop is not None
         and prop.finite
         and score >= config.checkworthy.attributed_threshold
     )
+
+
+def names_source(st: Statement) -> bool:
+    """Whether an attributed statement names its source by a noun, though no actor: "an
+    expert tells", "officials said" (``CL_UNNAMED_SOURCE``). An unresolved pronoun does not."""
+    words = [w.strip(".,:;'’\"") for w in (st.source_text or "").lower().split()]
+    cue = st.cue_text or ""
+    return any(w.isalpha() and w not in NAMELESS_SOURCE for w in words) and any(
+        c.isalpha() for c in cue
+    )
+
+
+# Words of a source phrase that name nobody: an unresolved "they", "both", "many", "no one".
+NAMELESS_SOURCE = frozenset(
+    """i we you he she it they this that these those who which both many all some no one none
+    few several each most others another""".split()
+)
 
 
 def _restates(

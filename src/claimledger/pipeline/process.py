@@ -45,6 +45,7 @@ from claimledger.pipeline.claim_index import (
 )
 from claimledger.pipeline.matching import (
     ClaimFacts,
+    article_evidence,
     context_matches,
     doubt_matches,
     link_contrasts,
@@ -147,7 +148,7 @@ def link_analysed(
                     # Evidence about the claim the article relays, not a way of saying it:
                     # the statement stays free to open a claim of its own.
                     link(context)
-                open_claims(
+                opened = open_claims(
                     an,
                     unmatched,
                     config=config,
@@ -165,6 +166,19 @@ def link_analysed(
                     ),
                     facts=facts,
                 )
+                # A story reports a claim and then its reactions: the claims the article
+                # opened were not in the index when its statements were matched.
+                reactions = article_evidence(
+                    an,
+                    opened,
+                    ledger=ledger,
+                    session=session,
+                    lookup=lookup,
+                    config=config,
+                    facts=facts,
+                )
+                if reactions:
+                    link(reactions)
                 # The stages that write links read off the text share these arguments.
                 shared = {
                     "ledger": ledger,
