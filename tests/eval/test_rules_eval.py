@@ -212,6 +212,7 @@ def test_every_switchable_rule_is_a_valid_rules_off_id(config: Config) -> None:
         "nested",
         "cue",
         "doubt",
+        "extraction",
     }
     assert len({r.id for r in rules}) == len(rules)
     for rule in rules:

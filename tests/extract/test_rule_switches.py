@@ -87,3 +87,39 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
     assert "false" not in [r.id for r in chosen] and skipped == ["false"]
     with pytest.raises(ConfigError, match="E402 eval rules --rules: .*'nope'"):
         choose_rules(["nope"], config)
+
+
+def test_the_extraction_rules_switch_off_by_id(config: Config) -> None:
+    from claimledger.extract.attribution import (
+        EXTRACTION_RULES,
+        extract_doc,
+        extraction_switches,
+    )
+
+    for rid in EXTRACTION_RULES:
+        check_rules_off(with_rule_off(config, rid))
+    assert [r.id for r in switchable_rules() if r.table == "extraction"] == list(EXTRACTION_RULES)
+    # Every id names a real switch of extract_doc; other tables' ids are ignored.
+    params = extract_doc.__code__.co_varnames[: extract_doc.__code__.co_kwonlyargcount + 1]
+    assert all(flag in params for flag, _ in EXTRACTION_RULES.values())
+    assert extraction_switches(["AT_UNQUOTED_SIGNATURE", "NC_FRAGMENT", "SP_LAST_SPEAKER"]) == {
+        "unquoted_signatures": False,
+        "last_speaker": False,
+    }
+
+
+@pytest.mark.slow
+def test_an_extraction_rule_off_changes_what_is_extracted() -> None:
+    from claimledger.extract.attribution import extract_texts
+
+    text = (
+        "The summit opened on Thursday.\n\n- We must leave the dependence on fossil fuels "
+        "from Russia - the head of the European Commission emphasized.\n"
+    )
+
+    def sources(rules_off: list[str]) -> set[str]:
+        [found] = extract_texts([text], rules_off=rules_off)
+        return {text[a.source[0] : a.source[1]] for a in found if a.source}
+
+    assert "the head of the European Commission" in sources([])
+    assert "the head of the European Commission" not in sources(["AT_UNQUOTED_SIGNATURE"])

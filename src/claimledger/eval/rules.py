@@ -4,7 +4,8 @@ A rule is kept when it helps on real data (docs/claims.md, "Rule ablation"). For
 that can be switched off by id through config (``claims.rules_off``: the not-a-claim rules of
 ``extract/claimhood.py``, the content rules of ``extract/proposition.py``, the same-claim and evidence rules of ``link/relation.py``, the
 nested-attribution rules and judgement cues of ``extract/nested_patterns.py`` and the doubt
-lexicon's use as the gate of doubts about an article's news, ``stance/doubt.py``),
+lexicon's use as the gate of doubts about an article's news, ``stance/doubt.py``; the rules
+around the attribution CRFs, ``extract/attribution.py`` ``EXTRACTION_RULES``),
 ``evaluate_rules`` builds the ledger of a gold split once with every rule on (the baseline)
 and once per rule with that one rule switched off, with ``evaluate_ledger``, and ``compare``
 says what changed: each headline figure, and the gold claims and not-claims whose outcome
@@ -14,7 +15,7 @@ The doubt lexicon is also a feature set of the trained ``questions`` classifier;
 no switch (the model was trained with it) and is measured by retraining. The actor side
 rules (``extract/actors.py``) have no switch and are not measured. ``--rules`` takes rule
 ids or table names (``claimhood``, ``content``, ``relation``, ``nested``, ``cue``,
-``doubt``): every rule would be about fifty runs.
+``doubt``, ``extraction``): every rule would be about fifty runs.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class SwitchableRule:
 
 def switchable_rules() -> tuple[SwitchableRule, ...]:
     """The rules that config can switch off, in table order (see the module docstring)."""
+    from claimledger.extract.attribution import EXTRACTION_RULES
     from claimledger.extract.claimhood import RULES as CLAIM_RULES
     from claimledger.extract.nested_patterns import CUES, DEFAULT_RULES
     from claimledger.extract.nested_patterns import RULES as NESTED_RULES
@@ -59,10 +61,22 @@ def switchable_rules() -> tuple[SwitchableRule, ...]:
         )
         + tuple(SwitchableRule(c.id, "cue", c.purpose) for c in CUES)
         + tuple(SwitchableRule(r.id, "doubt", r.purpose) for r in DOUBT_RULES)
+        + tuple(
+            SwitchableRule(rid, "extraction", purpose)
+            for rid, (_, purpose) in EXTRACTION_RULES.items()
+        )
     )
 
 
-TABLES: tuple[str, ...] = ("claimhood", "content", "relation", "nested", "cue", "doubt")
+TABLES: tuple[str, ...] = (
+    "claimhood",
+    "content",
+    "relation",
+    "nested",
+    "cue",
+    "doubt",
+    "extraction",
+)
 
 
 # Headline figures: name -> (count field, total field) of ``LedgerReport``. The shares are

@@ -573,6 +573,33 @@ def _prepare(text: str, index: int) -> str:
     return text
 
 
+# The rules around the CRFs by id, each the ``extract_doc`` switch it turns off when named in
+# ``claims.rules_off`` (docs/extraction.md measures each on PolNeAR dev).
+EXTRACTION_RULES: dict[str, tuple[str, str]] = {
+    "AT_FALLBACK": ("fallback", "a cue with no tagged content takes its verb's complements"),
+    "AT_TRIM_SENTENCES": ("trim_sentences", "unquoted sentences at a content's ends are cut"),
+    "AT_SPLIT_QUOTE": ("split_quotes", "a quotation interrupted by its attribution is one"),
+    "AT_DASH_SIGNATURE": ("dash_signatures", "a quotation signed with a dash names its source"),
+    "AT_COLON_SPEAKER": ("colon_speakers", "'Name: what was said' lines are attributions"),
+    "AT_COORDINATION": ("coordination", "a content runs over a conjunct of its own clause"),
+    "AT_PARAGRAPHS": ("paragraphs", "a content stops at a paragraph break no quote spans"),
+    "AT_INTERRUPTED": ("interrupted", "a subject cut off by an interruption joins its clause"),
+    "AT_POINTER": ("pointers", "'said this' points back to the sentence before"),
+    "AT_INVERTED": ("inverted", "'- said <speaker>' gives the quotation its speaker"),
+    "AT_ACT_CUE": ("acts", "a cue that names a deed ('approved') makes no attribution"),
+    "SP_LAST_SPEAKER": ("last_speaker", "'he'/'she' naming no one is the person quoted last"),
+    "AT_UNQUOTED_SIGNATURE": (
+        "unquoted_signatures",
+        "'... - said X.' without quotation marks is X's statement",
+    ),
+}
+
+
+def extraction_switches(rules_off: Iterable[str]) -> dict[str, bool]:
+    """The ``extract_doc`` keyword arguments that switch off the extraction rules named."""
+    return {EXTRACTION_RULES[r][0]: False for r in rules_off if r in EXTRACTION_RULES}
+
+
 def extract_texts(
     texts: Iterable[str],
     *,
@@ -580,6 +607,7 @@ def extract_texts(
     model: AttributionModel | None = None,
     batch_size: int = 16,
     actors: ActorResolver | None = None,
+    rules_off: Iterable[str] = (),
 ) -> Iterator[list[Attribution]]:
     """Yield the attributions of each text, in order.
 
@@ -594,10 +622,12 @@ def extract_texts(
         batch_size: ``nlp.pipe`` batch size (16 keeps peak memory near 0.6 GB).
         actors: Optional actor table with ``resolve(name) -> Actor | None``
             used to fill ``actor_id``.
+        rules_off: Ids of ``EXTRACTION_RULES`` to switch off (others are ignored).
 
     Raises:
         ExtractError: E201 when the model is missing, E402 for a non-str item.
     """
+    switches = extraction_switches(rules_off)
     nlp = nlp or load_nlp()
     model = model or load_model()
     prepared = (_prepare(t, i) for i, t in enumerate(texts))
@@ -610,7 +640,7 @@ def extract_texts(
             logger.warning("text %d: no words, no attributions", index)
             yield []
             continue
-        result = extract_doc(doc, model=model, actors=actors)
+        result = extract_doc(doc, model=model, actors=actors, **switches)
         if not result and len(doc) > 50 and _looks_non_english(doc):
             logger.warning("text %d: does not look like English; no attributions found", index)
         yield result

@@ -211,6 +211,7 @@ def check_rules_off(config: Config) -> None:
     Raises:
         ConfigError: E401 naming the unknown id.
     """
+    from claimledger.extract.attribution import EXTRACTION_RULES
     from claimledger.extract.claimhood import RULE_IDS as CLAIM_RULES
     from claimledger.extract.nested_patterns import CUE_IDS
     from claimledger.extract.nested_patterns import RULE_IDS as NESTED_RULES
@@ -221,7 +222,7 @@ def check_rules_off(config: Config) -> None:
 
     known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES) | REVISION_RULES
     known = known | set(CUE_IDS) | set(DOUBT_RULES)  # judgement cues, the doubt gate
-    known = known | CONTENT_RULE_IDS
+    known = known | CONTENT_RULE_IDS | set(EXTRACTION_RULES)
     unknown = sorted(set(config.claims.rules_off) - known)
     if unknown:
         raise ConfigError(Code.E401, "claims.rules_off", reason=f"unknown rule id {unknown[0]!r}")

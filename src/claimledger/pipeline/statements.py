@@ -435,7 +435,12 @@ def extract_statements(
 
     actors = actors if actors is not None else actor_table(config.extract.actors_file)
     texts = [a.text for a in articles]
-    found = extract_texts(texts, batch_size=config.extract.batch_size, actors=actors)
+    found = extract_texts(
+        texts,
+        batch_size=config.extract.batch_size,
+        actors=actors,
+        rules_off=config.claims.rules_off,
+    )
     return [
         statements_of(art, attrs, actors=actors) for art, attrs in zip(articles, found, strict=True)
     ]
