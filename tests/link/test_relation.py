@@ -148,18 +148,47 @@ def test_SC_MOOD() -> None:
     )
 
 
+def test_the_claimants_side_restates_from_a_lower_cosine() -> None:
+    # Between the own-side bar (0.6) and the same-claim bar (0.7): the claimant's side saying
+    # the claim again is its restatement; anyone else's words on the topic are evidence.
+    none = {"stmt_side": None, "claim_side": None}
+    assert relation(0.65, MASS, DEPLOY, **none, speakers=("russia", "russia")) == ("same", [])
+    assert relation(0.65, MASS, DEPLOY, **none, speakers=(None, "russia")) == ("evidence", [])
+    assert relation(0.65, MASS, DEPLOY, **none, speakers=(None, None)) == ("evidence", [])
+    assert relation(0.72, MASS, DEPLOY, **none, speakers=(None, None)) == ("same", [])
+    bars = Thresholds(same=0.7, same_own_side=0.7)
+    assert (
+        relation(0.65, MASS, DEPLOY, **none, speakers=("russia", "russia"), thresholds=bars)[0]
+        == "evidence"
+    )
+
+
+def test_SC_LATE() -> None:
+    # Months after a claim, a statement on its topic is a new turn of events, not the claim
+    # again, unless it is a paraphrase; within the news cycle the other rules decide.
+    same = {"stmt_side": None, "claim_side": None}
+    assert relation(0.72, MASS, DEPLOY, **same, days_apart=10) == ("same", [])
+    assert relation(0.72, MASS, DEPLOY, **same, days_apart=30) == ("same", [])
+    assert relation(0.72, MASS, DEPLOY, **same, days_apart=120) == ("evidence", ["SC_LATE"])
+    assert relation(0.8, MASS, DEPLOY, **same, days_apart=120) == ("same", [])
+    assert relation(0.72, MASS, DEPLOY, **same, days_apart=None) == ("same", [])
+    assert relation(0.72, MASS, DEPLOY, **same, days_apart=120, rules_off={"SC_LATE"})[0] == "same"
+    late = Thresholds(same_within_days=200)
+    assert relation(0.72, MASS, DEPLOY, **same, days_apart=120, thresholds=late)[0] == "same"
+
+
 def test_SC_SPEAKER() -> None:
     # Below paraphrase, the claimant's words in other words are its claim; another known
     # side's words on the topic are evidence at most; an outlet's own (None) are not judged.
     assert (
-        relation(0.65, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("usa", "usa"))[0]
+        relation(0.72, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("usa", "usa"))[0]
         == "same"
     )
     assert relation(
-        0.65, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("poland", "usa")
+        0.72, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=("poland", "usa")
     ) == ("evidence", ["SC_SPEAKER"])
     assert (
-        relation(0.65, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=(None, "usa"))[0]
+        relation(0.72, MASS, DEPLOY, stmt_side=None, claim_side=None, speakers=(None, "usa"))[0]
         == "same"
     )
     # A paraphrase is the same claim whoever says it.
@@ -169,7 +198,7 @@ def test_SC_SPEAKER() -> None:
     )
     assert (
         relation(
-            0.65,
+            0.72,
             MASS,
             DEPLOY,
             stmt_side=None,

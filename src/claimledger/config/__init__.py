@@ -65,8 +65,10 @@ class CheckworthyConfig(_Section):
 class LinkConfig(_Section):
     threshold: float = Field(ge=0, le=1)
     k: int = Field(ge=1)
-    same_similarity: float = Field(default=0.6, ge=0, le=1)
+    same_similarity: float = Field(default=0.7, ge=0, le=1)
+    same_own_side_similarity: float = Field(default=0.6, ge=0, le=1)
     evidence_similarity: float = Field(default=0.55, ge=0, le=1)
+    same_within_days: int = Field(default=30, ge=0)
 
 
 class ClaimsConfig(_Section):

@@ -50,6 +50,9 @@ RULES: tuple[RelationRule, ...] = (
     RelationRule(
         "SC_SPEAKER", "below paraphrase, another side's words on the topic are not its claim"
     ),
+    RelationRule(
+        "SC_LATE", "below paraphrase, a statement a month after a claim is no restatement of it"
+    ),
     RelationRule("EV_SIDED_SUPPORT", "support from a pair that fails a same-claim rule is topic"),
     RelationRule("EV_WEAK_OPENS", "a contradiction of one claim may open a claim of its own"),
     RelationRule(
@@ -87,10 +90,17 @@ RULE_IDS = frozenset(r.id for r in RULES)
 class Thresholds:
     """Cosine bars of the two relations (``link.same_similarity``, ``link.evidence_similarity``)."""
 
-    same: float = 0.6
+    same: float = 0.7
+    # The same-claim bar when the statement's speaker is of the claimant's side: the claimant
+    # saying its claim again, or outlets quoting it, in other words
+    # (``link.same_own_side_similarity``).
+    same_own_side: float = 0.6
     evidence: float = 0.55
     # From here a pair is a paraphrase whatever its verbs ("deployed" / "massed").
     paraphrase: float = 0.75
+    # Below paraphrase, a statement made this many days after a claim is no restatement of
+    # it (``link.same_within_days``, ``SC_LATE``).
+    same_within_days: int = 30
 
 
 # Numbers below this are counts of days, units or percentages that vary with wording
@@ -165,11 +175,13 @@ def failed_same_rules(
     thresholds: Thresholds = Thresholds(),
     rules_off: Collection[str] = (),
     speakers: tuple[str | None, str | None] = (None, None),
+    days_apart: int | None = None,
 ) -> list[str]:
     """Ids of the same-claim rules the pair fails (empty: it may be the same claim).
 
     ``speakers``: the sides of the statement's speaker and of the claim's claimant, when
-    both are known actors (None: unknown or an outlet's own words).
+    both are known actors (None: unknown or an outlet's own words). ``days_apart``: days
+    between the statement and the claim's first assertion (None: not both dated).
     """
     failed = []
     if not subjects_agree(stmt_side, claim_side):
@@ -195,6 +207,16 @@ def failed_same_rules(
         # on the same topic are its own point (one capital's remark on the enemy's tanks
         # for another's list of the arms it can send), evidence at most.
         failed.append("SC_SPEAKER")
+    if (
+        similarity < thresholds.paraphrase
+        and days_apart is not None
+        and days_apart > thresholds.same_within_days
+    ):
+        # Restatements of a claim come in its news cycle; months on, a statement on the
+        # same topic is about a new turn of events ("the West must make Russia pay a price",
+        # June, against "an invasion would have enormous consequences", January): evidence
+        # at most.
+        failed.append("SC_LATE")
     return [r for r in failed if r not in rules_off]
 
 
@@ -208,6 +230,7 @@ def relation(
     thresholds: Thresholds = Thresholds(),
     rules_off: Collection[str] = (),
     speakers: tuple[str | None, str | None] = (None, None),
+    days_apart: int | None = None,
 ) -> tuple[Relation, list[str]]:
     """The relation a statement may have to a candidate claim, and the rules it failed.
 
@@ -226,8 +249,11 @@ def relation(
         thresholds=thresholds,
         rules_off=rules_off,
         speakers=speakers,
+        days_apart=days_apart,
     )
-    if similarity >= thresholds.same and not failed:
+    said, claimed = speakers
+    bar = thresholds.same_own_side if said is not None and said == claimed else thresholds.same
+    if similarity >= bar and not failed:
         return "same", []
     return "evidence", failed
 

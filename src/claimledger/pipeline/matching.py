@@ -119,12 +119,11 @@ def match_statements(
     it may open a claim of its own.
     """
     from claimledger.link.linker import content_words, scored_candidates
-    from claimledger.link.relation import Thresholds
 
     matched: list[Match] = []
     unmatched: list[Statement] = []
     art = an.article
-    bars = Thresholds(same=config.link.same_similarity, evidence=config.link.evidence_similarity)
+    bars = link_thresholds(config)
     for st in an.statements:
         raw = an.vectors.get(st.id)
         if raw is None:
@@ -188,6 +187,7 @@ def match_statements(
                 sides=(stmt_side, said, claimed),
                 thresholds=bars,
                 rules_off=rules_off,
+                days_apart=cand.pair.days_apart,
             )
             if prop is not None:
                 if kind == "same" and cand.pair.score < config.link.threshold:
@@ -229,6 +229,18 @@ def match_statements(
     return matched, unmatched
 
 
+def link_thresholds(config: Config) -> Any:
+    """The relation bars of ``config.link`` (``link.relation.Thresholds``)."""
+    from claimledger.link.relation import Thresholds
+
+    return Thresholds(
+        same=config.link.same_similarity,
+        same_own_side=config.link.same_own_side_similarity,
+        evidence=config.link.evidence_similarity,
+        same_within_days=config.link.same_within_days,
+    )
+
+
 def _relation_to(
     prop: Proposition | None,
     claim: Any,
@@ -238,6 +250,7 @@ def _relation_to(
     sides: tuple[str | None, str | None, str | None],
     thresholds: Any,
     rules_off: Sequence[str],
+    days_apart: int | None = None,
 ) -> tuple[str, list[str]]:
     """``relation`` of a statement's proposition to a candidate claim (a ``ClaimCandidate``).
 
@@ -259,6 +272,7 @@ def _relation_to(
         thresholds=thresholds,
         rules_off=rules_off,
         speakers=(said, claimed),
+        days_apart=days_apart,
     )
     return kind, failed
 
@@ -275,7 +289,7 @@ def _made_after(claim: Any, article: Article) -> bool:
 
 
 # Claims a statement may be evidence about besides the one it restates.
-EVIDENCE_PER_STATEMENT = 2
+EVIDENCE_PER_STATEMENT = 3
 
 
 def context_matches(
@@ -347,11 +361,10 @@ def article_evidence(
     same relation bars, at most ``EVIDENCE_PER_STATEMENT`` claims per statement, and
     ``link_reports`` keeps a pair only on a stance that takes a side (``keeps_evidence``).
     """
-    from claimledger.link.relation import Thresholds
 
     if not opened or "EV_SAME_ARTICLE" in config.claims.rules_off:
         return []
-    bars = Thresholds(same=config.link.same_similarity, evidence=config.link.evidence_similarity)
+    bars = link_thresholds(config)
     claims = []
     for m in opened:
         cand = lookup.get(m.key) if m.key is not None else None
