@@ -89,6 +89,16 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
         choose_rules(["nope"], config)
 
 
+def test_the_claim_opening_rules_sit_in_the_claimhood_table(config: Config) -> None:
+    from claimledger.extract.claimhood import RULE_IDS as NOT_A_CLAIM
+    from claimledger.pipeline.opening import RULE_IDS as OPENING
+
+    check_rules_off(with_rule_off(config, "CL_UNNAMED_SOURCE"))
+    claimhood = {r.id for r in switchable_rules() if r.table == "claimhood"}
+    assert claimhood == NOT_A_CLAIM | OPENING and "CL_UNNAMED_SOURCE" in OPENING
+    assert "CL_UNNAMED_SOURCE" not in {r.id for r in switchable_rules() if r.table == "relation"}
+
+
 def test_the_extraction_rules_switch_off_by_id(config: Config) -> None:
     from claimledger.extract.attribution import (
         EXTRACTION_RULES,

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimledger.cli import app
+from tests_stories import ingest_story  # type: ignore[import-not-found]
 
 EXERCISE = (
     "MINSK (Example News) - Russia's defence ministry said on Monday that the troops it "
@@ -30,21 +31,15 @@ STORIES = {
 }
 
 
-def _claims(tmp_path: Path, text: str, env: dict[str, str]) -> list[dict[str, Any]]:
-    story = {
-        "url": "https://example.org/2022/01/24/drills",
-        "title": "Russia says its troops in Belarus are there for drills",
-        "published": "2022-01-24T09:00:00Z",
-        "text": text,
-    }
-    src = tmp_path / "story.jsonl"
-    src.write_text(json.dumps(story) + "\n", encoding="utf-8")
-    db = str(tmp_path / "ledger.db")
-    runner = CliRunner()
-    env = {"CLAIMLEDGER_CONFIG": "/nonexistent", **env}
-    res = runner.invoke(app, ["--db", db, "ingest", str(src)], env=env)
-    assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["--db", db, "claims", "--format", "json"], env=env)
+def _claims(tmp_path: Path, text: str, rules_off: str) -> list[dict[str, Any]]:
+    db, env = ingest_story(
+        tmp_path,
+        text,
+        title="Russia says its troops in Belarus are there for drills",
+        published="2022-01-24T09:00:00Z",
+        rules_off=rules_off,
+    )
+    res = CliRunner().invoke(app, ["--db", str(db), "claims", "--format", "json"], env=env)
     assert res.exit_code == 0, res.output
     return list(json.loads(res.stdout))
 
@@ -66,7 +61,7 @@ def _exercise(claims: list[dict[str, Any]]) -> dict[str, Any]:
 def test_another_sides_but_questions_the_claim_before_it(
     tmp_path: Path, embedder: Any, story: str, rules_off: str, doubted: bool
 ) -> None:
-    claims = _claims(tmp_path, STORIES[story], {"CLAIMLEDGER_CLAIMS__RULES_OFF": rules_off})
+    claims = _claims(tmp_path, STORIES[story], rules_off)
     claim = _exercise(claims)
     assert claim["claimant"]["actor"] in ("russia", "russia/defence-ministry")
     doubts = [e for e in claim["evidence"] if e["stance"] == "questions"]
@@ -85,7 +80,7 @@ def test_a_contradicted_claim_doubts_the_claim_of_its_contradiction(
 ) -> None:
     # Janes's "But ..." questions the ministry's claim, and opens a claim of its own: the
     # ministry's account of drills is, in turn, a doubt about it (EV_MUTUAL).
-    claims = _claims(tmp_path, STORIES["other_side"], {"CLAIMLEDGER_CLAIMS__RULES_OFF": rules_off})
+    claims = _claims(tmp_path, STORIES["other_side"], rules_off)
     [ready] = [c for c in claims if "ready to go" in c["text"]]
     assert ready["claimant"]["actor"] == "janes"
     doubts = [e for e in ready["evidence"] if e["stance"] == "questions"]

@@ -2,8 +2,9 @@
 
 A rule is kept when it helps on real data (docs/claims.md, "Rule ablation"). For each rule
 that can be switched off by id through config (``claims.rules_off``: the not-a-claim rules of
-``extract/claimhood.py``, the content rules of ``extract/proposition.py``, the same-claim and evidence rules of ``link/relation.py``, the
-nested-attribution rules and judgement cues of ``extract/nested_patterns.py`` and the doubt
+``extract/claimhood.py`` and the claim-opening rules of ``pipeline/opening.py``, both in the
+``claimhood`` table; the content rules of ``extract/proposition.py``; the same-claim and
+evidence rules of ``link/relation.py``; the nested-attribution rules and judgement cues of ``extract/nested_patterns.py`` and the doubt
 lexicon's use as the gate of doubts about an article's news, ``stance/doubt.py``; the rules
 around the attribution CRFs, ``extract/attribution.py`` ``EXTRACTION_RULES``),
 ``evaluate_rules`` builds the ledger of a gold split once with every rule on (the baseline)
@@ -50,10 +51,11 @@ def switchable_rules() -> tuple[SwitchableRule, ...]:
     from claimledger.extract.nested_patterns import RULES as NESTED_RULES
     from claimledger.extract.proposition import CONTENT_RULES
     from claimledger.link.relation import RULES as RELATION_RULES
+    from claimledger.pipeline.opening import RULES as OPENING_RULES
     from claimledger.stance.doubt import DOUBT_RULES
 
     return (
-        tuple(SwitchableRule(r.id, "claimhood", r.purpose) for r in CLAIM_RULES)
+        tuple(SwitchableRule(r.id, "claimhood", r.purpose) for r in CLAIM_RULES + OPENING_RULES)
         + tuple(SwitchableRule(r.id, "content", r.purpose) for r in CONTENT_RULES)
         + tuple(SwitchableRule(r.id, "relation", r.purpose) for r in RELATION_RULES)
         + tuple(

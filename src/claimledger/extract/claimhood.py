@@ -27,7 +27,7 @@ from claimledger.extract.proposition import Proposition, bare_content, read_prop
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A not-a-claim rule: its id and what it is for."""
+    """A rule of what is a claim (``NC_`` not a claim, ``CL_`` opens one): id and purpose."""
 
     id: str
     purpose: str

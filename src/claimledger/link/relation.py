@@ -77,9 +77,6 @@ RULES: tuple[RelationRule, ...] = (
         "EV_CONTRAST", "another side's 'But ...' after a claim in the same story questions it"
     ),
     RelationRule(
-        "CL_UNNAMED_SOURCE", "an unnamed source's assertion ('an expert tells') opens a claim"
-    ),
-    RelationRule(
         "EV_SAME_ARTICLE", "the claims an article opens are offered its other sentences as evidence"
     ),
 )

@@ -218,9 +218,10 @@ def check_rules_off(config: Config) -> None:
     from claimledger.extract.proposition import CONTENT_RULE_IDS
     from claimledger.ingest.revisions import RULE_IDS as REVISION_RULES
     from claimledger.link.relation import RULE_IDS as RELATION_RULES
+    from claimledger.pipeline.opening import RULE_IDS as OPENING_RULES
     from claimledger.stance.doubt import RULE_IDS as DOUBT_RULES
 
-    known = CLAIM_RULES | RELATION_RULES | set(NESTED_RULES) | REVISION_RULES
+    known = CLAIM_RULES | OPENING_RULES | RELATION_RULES | set(NESTED_RULES) | REVISION_RULES
     known = known | set(CUE_IDS) | set(DOUBT_RULES)  # judgement cues, the doubt gate
     known = known | CONTENT_RULE_IDS | set(EXTRACTION_RULES)
     unknown = sorted(set(config.claims.rules_off) - known)

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from claimledger.config import Config
+from claimledger.extract.actors import NAMELESS_WORDS
+from claimledger.extract.claimhood import Rule
 from claimledger.extract.proposition import Proposition
 from claimledger.pipeline.analyse import Analysed, as_vector
 from claimledger.pipeline.claim_index import StoreCandidates
@@ -97,11 +99,15 @@ def names_source(st: Statement) -> bool:
     )
 
 
-# Words of a source phrase that name nobody: an unresolved "they", "both", "many", "no one".
-NAMELESS_SOURCE = frozenset(
-    """i we you he she it they this that these those who which both many all some no one none
-    few several each most others another""".split()
+# Words of a source phrase that name nobody: an unresolved "they", "both", "many", "no one"
+# (the actor table's pronouns and indefinites, and the quantifiers that stand alone).
+NAMELESS_SOURCE = NAMELESS_WORDS | frozenset("both all no none each most others".split())
+
+# The rules by which a statement opens a claim, switchable by id (``claims.rules_off``).
+RULES: tuple[Rule, ...] = (
+    Rule("CL_UNNAMED_SOURCE", "an unnamed source's assertion ('an expert tells') opens a claim"),
 )
+RULE_IDS = frozenset(r.id for r in RULES)
 
 
 def _restates(
