@@ -17,7 +17,7 @@ export RAY_AUTH_MODE := disabled
 # The sample corpus is fictional; its cast extends the built-in actor table.
 demo: export CLAIMLEDGER_EXTRACT__ACTORS_FILE := $(SAMPLE)/actors.yaml
 
-.PHONY: setup demo test lint typecheck pytest bench eval fuzz train-attribution train-stance \
+.PHONY: setup demo test lint typecheck pytest bench eval fuzz train-attribution train-stance train-pair \
         train-checkworthy train system-deps clean
 
 # The venv is rebuilt when pyproject.toml changes. torch is installed first and
@@ -85,10 +85,13 @@ train-stance: setup
 	$(PY) -m claimledger.stance.train_short --fnc $(DATASETS)/fnc-1 --arc $(DATASETS)/arc --out src/claimledger/models/stance/short
 	$(PY) -m claimledger.stance.train_doubt --rumoureval $(DATASETS)/rumoureval2019 --datasets $(DATASETS) --out src/claimledger/models/stance/doubt
 
+train-pair: setup
+	$(PY) -m claimledger.stance.train_pair --fnc $(DATASETS)/fnc-1 --arc $(DATASETS)/arc --rumoureval $(DATASETS)/rumoureval2019 --articles $(DATASETS)/ukraine-news/articles --out src/claimledger/models/stance/pair
+
 train-checkworthy: setup
 	$(PY) -m claimledger.extract.train_checkworthy --data $(DATASETS)/claimbuster/crowdsourced.csv --out src/claimledger/models/checkworthy
 
-train: train-attribution train-stance train-checkworthy
+train: train-attribution train-stance train-pair train-checkworthy
 
 clean:
 	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache
