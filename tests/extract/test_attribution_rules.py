@@ -301,6 +301,31 @@ def test_paragraph_break_inside_a_quotation_is_kept(nlp: Any) -> None:
     assert trim_paragraphs(info, span, said.start) == span
 
 
+# An agency story as one site prints it: an advertisement line and a dash-framed heading
+# before the paragraph with the attribution, none ending a sentence, so the parser runs them
+# into it.
+FURNITURE = (
+    "EU states accuse it of squeezing supplies.\n\nAdvertisement\n\n"
+    "\u2013 Grain deliveries to start \u2018this week\u2019 \u2013\n\n"
+    "Ukraine expects the first grain shipments under a UN-Turkey brokered deal to leave its "
+    "ports \u201cthis week\u201d, its infrastructure minister says, despite Russian strikes on "
+    "the Black Sea port of Odessa.\n"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rules_off", "cut"), [([], True), (["AT_PARAGRAPHS"], False)])
+def test_a_fallback_content_stops_at_the_paragraph_break(rules_off: list[str], cut: bool) -> None:
+    from claimledger.extract.attribution import extract_texts
+
+    [found] = extract_texts([FURNITURE], rules_off=rules_off)
+    contents = [FURNITURE[a.content[0] : a.content[1]] for a in found]
+    assert any("first grain shipments" in c for c in contents)
+    assert any("Advertisement" in c for c in contents) is not cut
+    if cut:
+        assert all("Grain deliveries" not in c for c in contents)
+
+
 def _signed(nlp: Any, text: str, cue: str = "said") -> tuple[str, str] | None:
     from claimledger.extract.attribution_rules import inverted_signature
 

@@ -356,6 +356,10 @@ def extract_doc(
             joined = trim_paragraphs(info, joined, cue.start)
         if joined is None and fallback:
             joined = _fallback_content(doc, info, cue)
+            if joined is not None and paragraphs:
+                # The parser runs a sentence over a page's furniture ("Advertisement") and a
+                # heading line into the paragraph that holds the cue: so do its complements.
+                joined = trim_paragraphs(info, joined, cue.start)
         if joined is None:
             continue
         if pointers:
