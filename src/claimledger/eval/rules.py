@@ -4,9 +4,10 @@ A rule is kept when it helps on real data (docs/claims.md, "Rule ablation"). For
 that can be switched off by id through config (``claims.rules_off``: the not-a-claim rules of
 ``extract/claimhood.py`` and the claim-opening rules of ``pipeline/opening.py``, both in the
 ``claimhood`` table; the content rules of ``extract/proposition.py``; the same-claim and
-evidence rules of ``link/relation.py``; the nested-attribution rules and judgement cues of ``extract/nested_patterns.py`` and the doubt
-lexicon's use as the gate of doubts about an article's news, ``stance/doubt.py``; the rules
-around the attribution CRFs, ``extract/attribution.py`` ``EXTRACTION_RULES``),
+evidence rules of ``link/relation.py``; the nested-attribution rules and judgement cues of
+``extract/nested_patterns.py``; the doubt lexicon's use as the gate of doubts about an
+article's news, ``stance/doubt.py``; the rules around the attribution CRFs,
+``extract/attribution.py`` ``EXTRACTION_RULES``),
 ``evaluate_rules`` builds the ledger of a gold split once with every rule on (the baseline)
 and once per rule with that one rule switched off, with ``evaluate_ledger``, and ``compare``
 says what changed: each headline figure, and the gold claims and not-claims whose outcome

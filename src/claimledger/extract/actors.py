@@ -258,7 +258,7 @@ _FUNCTION_WORDS = (
 # A speaker made only of these words names nobody in particular.
 _VAGUE = _DETERMINERS | TITLE_WORDS | _PRONOUNS
 # Words of a source phrase that name nobody: pronouns, function words and indefinite
-# determiners ("one of them", "some in the region").
+# determiners ("one of them", "all of those", "some").
 NAMELESS_WORDS = _FUNCTION_WORDS | _INDEFINITE
 
 # Canonical titles (keys and values are normalised strings).
