@@ -77,16 +77,15 @@ class PairModel:
         mask = x["attention_mask"].unsqueeze(-1).float()
         return (hidden * mask).sum(1) / mask.sum(1)
 
+    def top_parameters(self) -> dict[str, Any]:
+        """The encoder's parameters in its top ``layers`` layers, by name."""
+        total = int(self.encoder.config.num_hidden_layers)
+        names = tuple(f"encoder.layer.{total - 1 - i}." for i in range(self.layers))
+        return {n: p for n, p in self.encoder.named_parameters() if n.startswith(names)}
+
     def trained_parameters(self) -> list[Any]:
         """The parameters training moves: the top ``layers`` layers and the head."""
-        names = _top_layer_names(self.layers)
-        return [p for n, p in self.encoder.named_parameters() if n.startswith(names)] + list(
-            self.head.parameters()
-        )
-
-
-def _top_layer_names(layers: int, total: int = 6) -> tuple[str, ...]:
-    return tuple(f"encoder.layer.{total - 1 - i}." for i in range(layers))
+        return [*self.top_parameters().values(), *self.head.parameters()]
 
 
 def base_pair_model(*, layers: int = 2) -> PairModel:
@@ -99,11 +98,12 @@ def base_pair_model(*, layers: int = 2) -> PairModel:
 
     path = model_path()
     encoder = AutoModel.from_pretrained(str(path))
-    names = _top_layer_names(layers)
-    for n, p in encoder.named_parameters():
-        p.requires_grad = n.startswith(names)
     head = torch.nn.Linear(encoder.config.hidden_size, len(PAIR_LABELS))
-    return PairModel(encoder, head, AutoTokenizer.from_pretrained(str(path)), layers)
+    model = PairModel(encoder, head, AutoTokenizer.from_pretrained(str(path)), layers)
+    top = model.top_parameters()
+    for n, p in encoder.named_parameters():
+        p.requires_grad = n in top
+    return model
 
 
 def save_pair_model(model: PairModel, folder: Path, *, meta: dict[str, Any]) -> None:
@@ -112,11 +112,9 @@ def save_pair_model(model: PairModel, folder: Path, *, meta: dict[str, Any]) -> 
     from safetensors.torch import save_file
 
     folder.mkdir(parents=True, exist_ok=True)
-    names = _top_layer_names(model.layers)
     tensors = {
         f"encoder.{n}": p.detach().to(torch.float16).contiguous()
-        for n, p in model.encoder.named_parameters()
-        if n.startswith(names)
+        for n, p in model.top_parameters().items()
     }
     tensors |= {
         f"head.{n}": p.detach().to(torch.float16).contiguous()
@@ -133,7 +131,6 @@ def read_pair_model(folder: Path = PAIR_MODEL_DIR) -> PairModel:
     Raises:
         FileNotFoundError: ``folder`` holds no trained pair model (``make train-pair``).
     """
-    import torch
     from safetensors.torch import load_file
 
     weights = folder / "pair.safetensors"
@@ -142,13 +139,11 @@ def read_pair_model(folder: Path = PAIR_MODEL_DIR) -> PairModel:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     model = base_pair_model(layers=int(meta["layers"]))
     tensors = load_file(str(weights))
-    enc = {k.removeprefix("encoder."): v.float() for k, v in tensors.items() if k.startswith("enc")}
-    head = {k.removeprefix("head."): v.float() for k, v in tensors.items() if k.startswith("head")}
-    missing = set(enc) - {n for n, _ in model.encoder.named_parameters()}
-    if missing:
-        raise ValueError(f"{weights}: unknown encoder weights {sorted(missing)[:1]}")
+    enc = {k[8:]: v.float() for k, v in tensors.items() if k.startswith("encoder.")}
+    head = {k[5:]: v.float() for k, v in tensors.items() if k.startswith("head.")}
+    if set(enc) != set(model.top_parameters()):
+        raise ValueError(f"{weights}: its encoder weights are not the top {model.layers} layers")
     model.encoder.load_state_dict(enc, strict=False)
     model.head.load_state_dict(head)
-    with torch.no_grad():
-        model.encoder.eval()
+    model.encoder.eval()
     return model

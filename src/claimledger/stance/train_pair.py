@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from claimledger.eval.ledger import ACCEPTABLE as LEDGER_ACCEPTABLE
 from claimledger.eval.ledger import Split
 from claimledger.stance.pair import (
     PAIR_LABELS,
@@ -34,18 +35,15 @@ from claimledger.stance.pair import (
     base_pair_model,
     save_pair_model,
 )
+from claimledger.stance.predict import FNC_TO_STANCE
 
 logger = logging.getLogger(__name__)
 
 Row = tuple[str, str, str]  # claim, statement, stance
-# FNC-1 / ARC labels as ledger stances.
-FNC_STANCES = {"agree": "supports", "disagree": "refutes", "discuss": "discusses"}
-# What ``eval ledger`` accepts for each gold stance; an unrelated pair may be read as mere
-# discussion.
+# What ``eval ledger`` accepts for each gold stance; an unrelated pair may also be read as
+# mere discussion.
 ACCEPTABLE: dict[str, frozenset[str]] = {
-    "supports": frozenset({"supports"}),
-    "refutes": frozenset({"refutes", "questions"}),
-    "questions": frozenset({"questions", "refutes"}),
+    **LEDGER_ACCEPTABLE,
     "unrelated": frozenset({"unrelated", "discusses"}),
 }
 
@@ -85,12 +83,12 @@ def fnc_rows(fnc: Path, arc: Path | None, *, per_class: int) -> tuple[list[Row],
     taken: dict[str, int] = {}
     rows: list[Row] = []
     for p in train:
-        stance = FNC_STANCES.get(p.label, p.label)
+        stance = FNC_TO_STANCE[p.label]
         if taken.get(stance, 0) < per_class:
             rows.append((p.headline, p.body, stance))
             taken[stance] = taken.get(stance, 0) + 1
-    dev_rows = [
-        (p.headline, p.body, FNC_STANCES.get(p.label, p.label)) for p in dev["fnc-1/sentences"]
+    dev_rows: list[Row] = [
+        (p.headline, p.body, FNC_TO_STANCE[p.label]) for p in dev["fnc-1/sentences"]
     ]
     return rows, dev_rows
 
