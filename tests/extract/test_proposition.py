@@ -228,3 +228,70 @@ def test_a_pronoun_stands_for_the_speaker_only_if_they_agree(
 )
 def test_mood_tells_a_deed_done_from_one_still_open(nlp: Any, content: str, mood: str) -> None:
     assert _read(nlp, content).mood == mood
+
+
+@pytest.mark.parametrize(
+    ("content", "speaker", "expected"),
+    [
+        # A conjunction or a linking adverb and its comma tie the content to what came before.
+        (
+            "But the Russians are taking their time",
+            "a US official",
+            "The Russians are taking their time",
+        ),
+        (
+            "However, Moscow has deployed 100,000 soldiers near the border",
+            None,
+            "Moscow has deployed 100,000 soldiers near the border",
+        ),
+        (
+            "And on Saturday missiles were fired from Belarus",
+            None,
+            "On Saturday missiles were fired from Belarus",
+        ),
+        # "That" as the mark of the clause goes, and the pronoun after it is the speaker's.
+        (
+            "that he sees no chance of a peace agreement",
+            "Scholz",
+            "Scholz sees no chance of a peace agreement",
+        ),
+        (
+            "That, as of now, the operation continues",
+            "Peskov",
+            "As of now, the operation continues",
+        ),
+        # A list's dash goes with it.
+        (
+            "- Sanctions against Russia have expanded",
+            "Duda",
+            "Sanctions against Russia have expanded",
+        ),
+        # Not a link: "that" as the subject, "so far", an adverb without its comma.
+        ("That is not true", "Peskov", "That is not true"),
+        ("So far the talks have failed", "Kuleba", "So far the talks have failed"),
+        ("Still the talks go on", None, "Still the talks go on"),
+    ],
+)
+def test_leading_link_is_cut(nlp: Any, content: str, speaker: str | None, expected: str) -> None:
+    assert _read(nlp, content, speaker).text == expected
+
+
+def test_leading_link_switched_off(nlp: Any) -> None:
+    [(prop, _)] = assess(
+        ["But the Russians are taking their time"], [None], nlp=nlp, rules_off=("PR_LEADING_LINK",)
+    )
+    assert prop.text == "But the Russians are taking their time"
+
+
+def test_split_quote_is_read_as_one(nlp: Any) -> None:
+    content = '"Russia has a lot of equipment at the border," "(This) reduces the time it needs."'
+    assert _read(nlp, content, "Janes").text == (
+        "Russia has a lot of equipment at the border, (This) reduces the time it needs."
+    )
+    # A seam before a word that goes on the sentence lower-cases it.
+    content = '"Any country is free to join NATO," "That it is a decision for that country."'
+    assert _read(nlp, content, "he").text == (
+        "Any country is free to join NATO, that it is a decision for that country."
+    )
+    [(prop, _)] = assess([content], ["he"], nlp=nlp, rules_off=("PR_SPLIT_QUOTE",))
+    assert '," "' in prop.text

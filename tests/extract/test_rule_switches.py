@@ -77,6 +77,8 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
         "PR_PRONOUN_AGREES",
         "PR_POSSESSIVE",
         "PR_NOMINAL",
+        "PR_LEADING_LINK",
+        "PR_SPLIT_QUOTE",
         "PR_ACCUSED",
     ]
     assert all(r.purpose for r in rules)

@@ -178,6 +178,84 @@ def _first_word(doc: Any) -> int:
     return next((t.i for t in doc if not t.is_punct), 0)
 
 
+# Words that tie a sentence to the one before it. A claim must stand alone, so they are cut
+# from its front (``PR_LEADING_LINK``): "But the Russians are taking their time" -> "The
+# Russians are taking their time"; "However, Moscow has deployed ..." -> "Moscow has ...".
+# The conjunctions go at any rate, the adverbs only before a comma, "that" before a comma or
+# as the mark of a clause ("That, as of now, the operation continues"; "That is not true"
+# keeps its pronoun). A list's dash or bullet in front goes too.
+LEADING_CONJUNCTIONS = frozenset({"and", "but", "or", "yet", "nor"})
+LEADING_ADVERBS = frozenset(
+    {
+        "however",
+        "meanwhile",
+        "moreover",
+        "furthermore",
+        "nevertheless",
+        "nonetheless",
+        "besides",
+        "also",
+        "still",
+        "instead",
+        "indeed",
+        "then",
+        "that",
+        "thus",
+        "therefore",
+    }
+)
+# Dashes and bullets that open a list item ("- Then economic sanctions ...").
+_LIST_MARKS = frozenset({"-", "–", "—", "•", "*", "·"})
+
+
+def _leading_link(doc: Any) -> int | None:
+    """Index of the first token after a leading list mark, link word and its comma, or None
+    when there is none to cut.
+
+    Only list marks may come before the link; a content that is nothing but the link and
+    its comma keeps them.
+    """
+    i = _first_word(doc)
+    if i >= len(doc) or any(doc[j].text not in _LIST_MARKS for j in range(i)):
+        return None
+    word = doc[i]
+    comma = i + 1 < len(doc) and doc[i + 1].text == ","
+    if word.lower_ in LEADING_CONJUNCTIONS and word.pos_ in ("CCONJ", "ADV", "SCONJ"):
+        nxt = i + 2 if comma else i + 1
+    elif word.lower_ in LEADING_ADVERBS and (
+        comma or (word.lower_ == "that" and word.dep_ == "mark")
+    ):
+        nxt = i + 2 if comma else i + 1
+    elif i > 0:
+        nxt = i  # a list mark alone
+    else:
+        return None
+    return nxt if nxt < len(doc) and not doc[nxt].is_punct else None
+
+
+# The seam of a quotation its cue split in two, once the cue is out: 'pressure," "Which'.
+_QUOTE_SEAM = re.compile(r"([,.;:!?])[\"”]\s+[\"“]\s*(\S)")
+# Words that go on a sentence rather than begin a name: lower-cased at a seam.
+_SEAM_LOWER = frozenset(
+    {"that", "which", "who", "this", "it", "we", "they", "and", "but", "so", "because"}
+)
+
+
+def join_split_quote(text: str) -> str:
+    """``text`` with the seams of a quotation split by its cue closed (``PR_SPLIT_QUOTE``):
+    'the border," "(This) reduces the time' -> 'the border, (This) reduces the time'."""
+
+    def seam(m: re.Match[str]) -> str:
+        rest = text[m.start(2) :]
+        word = re.match(r"[A-Za-z]+", rest)
+        first = m.group(2)
+        if word and word.group(0).lower() in _SEAM_LOWER:
+            first = first.lower()
+        return f"{',' if m.group(1) in ',;:' else m.group(1)} {first}"
+
+    return _QUOTE_SEAM.sub(seam, text)
+
+
 def _root(doc: Any) -> Any | None:
     sents = list(doc.sents)
     return sents[0].root if sents else None
@@ -241,6 +319,14 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
     ContentRule(
         "PR_NOMINAL",
         "what was said as a noun phrase with a clause hanging off it is no clause of its own",
+    ),
+    ContentRule(
+        "PR_LEADING_LINK",
+        "a word tying a content to the sentence before ('But', 'However,', 'That,') is cut",
+    ),
+    ContentRule(
+        "PR_SPLIT_QUOTE",
+        "a quotation split by its cue ('X,\" he said, \"Y') is read as one: 'X, Y'",
     ),
     ContentRule(
         "PR_ACCUSED",
@@ -500,6 +586,10 @@ def read_proposition(
     edits: list[Edit] = []
     agreed: dict[int, str] = {}  # token index -> its form agreeing with the speaker
     base = doc[0].idx if len(doc) else 0
+    first_word = _first_word(doc)
+    if "PR_LEADING_LINK" not in rules_off and (after := _leading_link(doc)) is not None:
+        edits.append((0, doc[after].idx - base, ""))
+        first_word = after
     if root is not None:
         predicate = root.lemma_.lower()
         subj = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
@@ -524,12 +614,7 @@ def read_proposition(
                 and root.lemma_ == "be"
             ):
                 pronoun = False
-            if (
-                speaker
-                and pronoun
-                and subj.i == _first_word(doc)
-                and pronoun_agrees(subj.lower_, person)
-            ):
+            if speaker and pronoun and subj.i == first_word and pronoun_agrees(subj.lower_, person):
                 # "it is pulling back" -> "Russia is pulling back"; "we have" -> "X has"
                 edits.append((subj.idx - base, subj.idx - base + len(subj.text), speaker))
                 verb = doc[subj.i + 1] if subj.i + 1 < len(doc) else None
@@ -544,7 +629,7 @@ def read_proposition(
                 speaker
                 and "PR_POSSESSIVE" not in rules_off
                 and not pronoun
-                and subj.left_edge.i == _first_word(doc)
+                and subj.left_edge.i == first_word
                 and (poss := _speaker_possessive(subj, person)) is not None
             ):
                 # "some of its forces are heading back" -> "some of Russia's forces ..."
@@ -554,7 +639,7 @@ def read_proposition(
                 subject_names = (speaker, *subject_names)
         elif (
             speaker
-            and doc[_first_word(doc)].pos_ in ("AUX", "VERB")
+            and doc[first_word].pos_ in ("AUX", "VERB")
             and root.pos_
             in (
                 "AUX",
@@ -562,7 +647,7 @@ def read_proposition(
             )
         ):
             # "Is pulling back some of its troops", "Will not invade": the speaker is the subject.
-            first = doc[_first_word(doc)]
+            first = doc[first_word]
             at = first.idx - base
             word = first.text
             if word[:1].isupper() and not word[:2].isupper():
@@ -593,6 +678,8 @@ def read_proposition(
     )
     for e_start, e_end, e_text in sorted(edits, reverse=True):
         text = text[:e_start] + e_text + text[e_end:]
+    if "PR_SPLIT_QUOTE" not in rules_off:
+        text = join_split_quote(text)
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     lemmas = frozenset(

@@ -48,28 +48,107 @@ ACCEPTABLE: dict[str, frozenset[str]] = {
 }
 
 
-def gold_pairs(gold_path: Path, articles: Path, split: Split, *, negatives: int = 3) -> list[Row]:
-    """The gold's (assertion, reaction, stance) pairs of ``split``, and ``negatives``
-    reactions to other stories' claims per claim as ``unrelated``."""
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _overlaps(sentence: str, spans: Sequence[str]) -> bool:
+    """Whether a split sentence is (part of) one of the gold sentences ``spans``."""
+    head = sentence[:40]
+    return any(head in t or t[:40] in sentence or t[-40:] in sentence for t in spans)
+
+
+class _GoldText:
+    """The gold's spans and the articles' sentences, read once."""
+
+    def __init__(self, articles: Path) -> None:
+        self.articles = articles
+        self._texts: dict[str, str] = {}
+
+    def article(self, file: str) -> str:
+        if file not in self._texts:
+            self._texts[file] = (self.articles / file).read_text(encoding="utf-8")
+        return self._texts[file]
+
+    def span(self, span: Any) -> str:
+        return self.article(span.file)[span.start : span.end].strip()
+
+    def others(self, claim: Any) -> list[str]:
+        """The sentences of the article of ``claim``'s assertion that are neither the
+        assertion nor one of its reactions."""
+        from claimledger.stance.text import split_sentences
+
+        own = [_norm(self.span(claim.asserted))] + [
+            _norm(self.span(r.span)) for r in claim.reactions if r.span.file == claim.asserted.file
+        ]
+        return [
+            s
+            for s in split_sentences(self.article(claim.asserted.file), max_sentences=400)
+            if len(s) > 30 and not _overlaps(s, own)
+        ]
+
+
+def gold_pairs(
+    gold_path: Path,
+    articles: Path,
+    split: Split,
+    *,
+    negatives: int = 3,
+    same_article: int = 0,
+) -> list[Row]:
+    """The gold's (assertion, reaction, stance) pairs of ``split``; ``negatives`` reactions to
+    other stories' claims per claim as ``unrelated``; and up to ``same_article`` other
+    sentences of the assertion's article as ``unrelated`` (what the claim's story says
+    besides the claim and the reactions to it)."""
     from claimledger.eval.ledger import load_gold
 
     gold = load_gold(gold_path).for_split(split)
-    texts: dict[str, str] = {}
-
-    def text(span: Any) -> str:
-        if span.file not in texts:
-            texts[span.file] = (articles / span.file).read_text(encoding="utf-8")
-        return texts[span.file][span.start : span.end].strip()
-
+    read = _GoldText(articles)
     rnd = random.Random(0)
-    reactions = [(c.story, text(r.span)) for c in gold.claims for r in c.reactions]
+    reactions = [(c.story, read.span(r.span)) for c in gold.claims for r in c.reactions]
     rows: list[Row] = []
     for claim in gold.claims:
-        said = text(claim.asserted)
-        rows += [(said, text(r.span), r.stance) for r in claim.reactions]
+        said = read.span(claim.asserted)
+        rows += [(said, read.span(r.span), r.stance) for r in claim.reactions]
         others = [t for story, t in reactions if story != claim.story]
         rows += [(said, t, "unrelated") for t in rnd.sample(others, min(negatives, len(others)))]
+        if same_article:
+            near = read.others(claim)
+            rows += [(said, t, "unrelated") for t in rnd.sample(near, min(same_article, len(near)))]
     return rows
+
+
+def same_article_pairs(gold_path: Path, articles: Path, split: Split) -> list[tuple[Row, bool]]:
+    """Each claim's assertion with every other sentence of its article: whether the sentence
+    is one of the claim's gold reactions there."""
+    from claimledger.eval.ledger import load_gold
+
+    gold = load_gold(gold_path).for_split(split)
+    read = _GoldText(articles)
+    out: list[tuple[Row, bool]] = []
+    for claim in gold.claims:
+        said = read.span(claim.asserted)
+        mine = [
+            _norm(read.span(r.span)) for r in claim.reactions if r.span.file == claim.asserted.file
+        ]
+        out += [((said, t, "?"), True) for t in mine]
+        out += [((said, t, "unrelated"), False) for t in read.others(claim)]
+    return out
+
+
+def side_precision(model: PairModel, pairs: Sequence[tuple[Row, bool]]) -> dict[str, Any]:
+    """Precision and recall of "takes a side" (P(supports or refutes or questions) >= 0.5)
+    for a claim's reactions among its article's sentences, and the base rate."""
+    probs = model.probabilities([(r[0], r[1]) for r, _ in pairs])
+    sided = [float(p[:3].sum()) >= 0.5 for p in probs]
+    hits = sum(1 for s, (_, gold) in zip(sided, pairs, strict=True) if s and gold)
+    positives = sum(1 for _, gold in pairs if gold)
+    return {
+        "pairs": len(pairs),
+        "base_rate": round(positives / max(1, len(pairs)), 3),
+        "precision": round(hits / max(1, sum(sided)), 3),
+        "recall": round(hits / max(1, positives), 3),
+    }
 
 
 def fnc_rows(fnc: Path, arc: Path | None, *, per_class: int) -> tuple[list[Row], list[Row]]:
@@ -160,6 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--gold-repeats", type=int, default=3)
+    ap.add_argument("--same-article", type=int, default=6, help="negatives per gold claim")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     import torch
@@ -171,7 +251,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     comments = [r for r in rumours if r[2] == "discusses"][:800]
     rows += [r for r in rumours if r[2] == "questions"] * 2
     rows += [r for r in rumours if r[2] in ("supports", "refutes")] + comments
-    rows += gold_pairs(args.gold, args.articles, "dev") * args.gold_repeats
+    rows += (
+        gold_pairs(args.gold, args.articles, "dev", same_article=args.same_article)
+        * args.gold_repeats
+    )
     model = base_pair_model(layers=args.layers)
     train(model, rows, epochs=args.epochs)
     metrics = {
@@ -179,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gold_test_acceptable": acceptable(model, gold_pairs(args.gold, args.articles, "test")),
         "gold_dev_acceptable (trained on)": acceptable(
             model, gold_pairs(args.gold, args.articles, "dev")
+        ),
+        "gold_test_same_article": side_precision(
+            model, same_article_pairs(args.gold, args.articles, "test")
         ),
         "rumoureval_dev_f1": f1s(
             model,
