@@ -79,6 +79,7 @@ def test_eval_rules_ablates_the_nested_cue_and_doubt_tables(config: Config) -> N
         "PR_NOMINAL",
         "PR_LEADING_LINK",
         "PR_SPLIT_QUOTE",
+        "PR_OUTLET_PRONOUN",
         "PR_ACCUSED",
     ]
     assert all(r.purpose for r in rules)

@@ -89,3 +89,74 @@ def test_a_fragment_is_told_with_its_frame_only_when_someone_said_it() -> None:
     promo = "To learn more about the history of the conflict, subscribe to Example Nation."
     st = _said(promo, None, "To learn more about", "the history of the conflict")
     assert not told_with_frame(promo, st)
+
+
+def test_an_announced_act_is_told_with_its_frame() -> None:
+    text = "President Joe Biden has announced a new $1 billion security package for Ukraine."
+    st = _said(text, "President Joe Biden", "has announced", "a new $1 billion security package")
+    assert told_with_frame(text, st)
+    assert not told_with_frame(text, st, rules_off=("CL_ANNOUNCED_ACT",))
+    # Another verb of saying with a noun phrase tells no act: "stressed | the importance".
+    text = "President Joe Biden stressed the importance of unity."
+    st = _said(text, "President Joe Biden", "stressed", "the importance of unity")
+    assert not told_with_frame(text, st)
+
+
+OUTLET_PRONOUN = (
+    "Ukrainian President Volodymyr Zelensky said on Monday that the army had held the line "
+    "near Bakhmut through the night.\n"
+    "He was due to meet the defence ministers of Poland and Lithuania in Kyiv on Tuesday.\n"
+)
+
+
+def test_an_outlet_he_is_the_person_quoted_before() -> None:
+    config = load_config()
+    (an,) = analyse_articles([_article(OUTLET_PRONOUN)], config=config)
+    texts = {p.text for p in an.propositions.values()}
+    assert any(t.startswith("Volodymyr Zelensky was due to meet") for t in texts), texts
+    (off,) = analyse_articles(
+        [_article(OUTLET_PRONOUN)], config=with_rule_off(config, "PR_OUTLET_PRONOUN")
+    )
+    assert any(p.text.startswith("He was due to meet") for p in off.propositions.values())
+
+
+def _line(text: str, speaker: str | None, start: int) -> Statement:
+    return Statement(
+        id=hash_id(text, prefix="s"),
+        article_id="a1",
+        content=(start, start + len(text)),
+        content_text=text,
+        kind="indirect",
+        speaker=speaker,
+        source_text=speaker,
+        actor_id="volodymyr-zelensky" if speaker else None,
+        attributed=speaker is not None,
+    )
+
+
+def test_pronoun_antecedents_are_quoted_in_the_sentence_before() -> None:
+    from claimledger.pipeline.actor_tables import actor_table
+    from claimledger.pipeline.analyse import pronoun_antecedents
+
+    table = actor_table()
+    text = (
+        "Volodymyr Zelensky said the army had held the line. "
+        "He was due to meet the ministers. "
+        "It was due to meet the ministers. "
+        "Fighting went on in the east. Kyiv was calm. "
+        "He was due to fly to Warsaw."
+    )
+
+    def line(words: str, speaker: str | None = None) -> Statement:
+        at = text.index(words)
+        return _line(words, speaker, at)
+
+    quoted = line("the army had held the line", "Volodymyr Zelensky")
+    he = line("He was due to meet the ministers")
+    it = line("It was due to meet the ministers")
+    far = line("He was due to fly to Warsaw")
+    sts = [far, it, he, quoted, line("Fighting went on in the east"), line("Kyiv was calm")]
+    # The sentence just before quotes him; "It" is no person's; two sentences between the
+    # quote and the last "He" may name anyone.
+    assert pronoun_antecedents(sts, table, text) == {he.id: "Volodymyr Zelensky"}
+    assert pronoun_antecedents(sts, table, text, rules_off=("PR_OUTLET_PRONOUN",)) == {}

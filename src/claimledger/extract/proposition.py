@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from claimledger.records import SPEAKER_PRONOUNS
@@ -327,6 +327,10 @@ CONTENT_RULES: tuple[ContentRule, ...] = (
     ContentRule(
         "PR_SPLIT_QUOTE",
         "a quotation split by its cue ('X,\" he said, \"Y') is read as one: 'X, Y'",
+    ),
+    ContentRule(
+        "PR_OUTLET_PRONOUN",
+        "an outlet's sentence opened by 'He' or 'She' names the person quoted just before",
     ),
     ContentRule(
         "PR_ACCUSED",
@@ -718,6 +722,17 @@ def read_proposition(
         attributed=speaker is not None,
         lemmas=lemmas,
         numbers=numbers,
+    )
+
+
+def with_antecedent(prop: Proposition, name: str) -> Proposition:
+    """``prop`` with the "He" or "She" that is its whole subject and its first word told by
+    ``name`` (``PR_OUTLET_PRONOUN``; ``pipeline.analyse.pronoun_antecedents`` finds it)."""
+    said = prop.subject
+    if said not in ("He", "She") or not prop.text.startswith(f"{said} "):
+        return prop
+    return replace(
+        prop, text=f"{name}{prop.text[len(said) :]}", subject=name, subject_names=(name,)
     )
 
 

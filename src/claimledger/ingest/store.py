@@ -188,6 +188,7 @@ def _store_one(
     (``_store_revision``).
     """
     with ledger.session() as session:
+        ledger.lock_origins(session)
         existing = ledger.article_exists(session, article.id, None)
         if existing is None and canon:
             document = ledger.article_exists(session, article.id, canon)

@@ -15,10 +15,11 @@ from numpy.typing import NDArray
 
 from claimledger.config import Config
 from claimledger.errors import Code, ConfigError
-from claimledger.extract.proposition import Proposition
+from claimledger.extract.proposition import Proposition, with_antecedent
 from claimledger.pipeline.actor_tables import actor_table
 from claimledger.pipeline.statements import (
     Judgement,
+    announces,
     asserted_content,
     claim_body,
     extract_statements,
@@ -26,7 +27,7 @@ from claimledger.pipeline.statements import (
     proposition_text,
     speaker_name,
 )
-from claimledger.records import Actor, Article, Statement
+from claimledger.records import SPEAKER_PRONOUNS, Actor, Article, Statement
 
 DIM = 384
 # An outlet's own sentence is embedded (may be evidence for a claim) from this
@@ -78,6 +79,45 @@ def _is_person(st: Statement, table: Any, rules_off: Sequence[str]) -> bool | No
         return True
     actor = table.get(st.actor_id)
     return None if actor is None else actor.type == "person"
+
+
+# How many statements back the person an outlet's "He" or "She" stands for may be quoted.
+ANTECEDENT_WINDOW = 3
+# A sentence's end: the quoted person must be in the sentence just before (``_SENTENCE_END``
+# at most once between the quote and the pronoun: the quote's own sentence ends there).
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s")
+
+
+def pronoun_antecedents(
+    statements: Sequence[Statement], table: Any, text: str, rules_off: Sequence[str] = ()
+) -> dict[str, str]:
+    """Who an outlet's sentence opened by "He" or "She" speaks of (``PR_OUTLET_PRONOUN``):
+    the person the article quoted in the sentence just before, among the
+    ``ANTECEDENT_WINDOW`` statements before it ("Zelensky said ... | He also appealed to
+    Germany for help"). A sentence between them may name someone else: no one is told.
+
+    Returns statement id -> the name the article gives that person.
+    """
+    if "PR_OUTLET_PRONOUN" in rules_off:
+        return {}
+    ordered = sorted(statements, key=lambda st: (st.content[0], st.id))
+    out: dict[str, str] = {}
+    for i, st in enumerate(ordered):
+        words = st.content_text.lstrip(" \"“‘'").split(" ", 1)
+        if st.attributed or words[0] not in ("He", "She"):
+            continue
+        for prev in reversed(ordered[max(0, i - ANTECEDENT_WINDOW) : i]):
+            if len(_SENTENCE_END.findall(text[prev.content[1] : st.content[0]])) > 1:
+                break
+            name = speaker_name(prev)
+            if (
+                name
+                and name.split()[0].lower() not in SPEAKER_PRONOUNS
+                and _is_person(prev, table, rules_off)
+            ):
+                out[st.id] = name
+                break
+    return out
 
 
 def analyse_articles(
@@ -132,7 +172,15 @@ def analyse_articles(
         if to_embed
         else []
     )
-    prop_of = {st.id: pa for st, pa in zip(to_embed, assessed, strict=True)}
+    named = {
+        sid: name
+        for art, sts in zip(articles, batches, strict=True)
+        for sid, name in pronoun_antecedents(sts, table, art.text, config.claims.rules_off).items()
+    }
+    prop_of = {
+        st.id: (with_antecedent(prop, named[st.id]) if st.id in named else prop, marks)
+        for st, (prop, marks) in zip(to_embed, assessed, strict=True)
+    }
     vecs = (
         get_embedder().encode([prop_of[st.id][0].text for st in to_embed])
         if to_embed
@@ -178,7 +226,9 @@ def analyse_articles(
                     link_line=in_link_line(art.text, st.content[0]),
                     rules_off=config.claims.rules_off,
                 )
-                if rule == "NC_FRAGMENT" and told_with_frame(art.text, st):
+                if rule == "NC_FRAGMENT" and told_with_frame(
+                    art.text, st, rules_off=config.claims.rules_off
+                ):
                     rule = None
                 if rule is not None:
                     an.not_claim[st.id] = rule
@@ -196,13 +246,16 @@ def analyse_articles(
     return out
 
 
-def told_with_frame(text: str, st: Statement) -> bool:
+def told_with_frame(text: str, st: Statement, *, rules_off: Sequence[str] = ()) -> bool:
     """Whether a fragment is a claim told with its source and cue (``claim_body``), which
     waives ``NC_FRAGMENT``: "accused the US *of trying to draw Russia into a war*", the object
-    of a cue that is no verb of saying, is a proposition with the cue as its verb. Without a
-    source there is no one to tell it by: "To learn more about | the history of the
-    conflict, subscribe ..." is a promotion line's fragment."""
-    return bool(st.source_text) and claim_body(text, st) != st.content_text
+    of a cue that is no verb of saying, is a proposition with the cue as its verb; so is what
+    an actor announced, declared or pledged ("Biden has announced *a new $1 billion
+    package*", ``CL_ANNOUNCED_ACT``). Without a source there is no one to tell it by: "To
+    learn more about | the history of the conflict, subscribe ..." is a promotion line's
+    fragment."""
+    act = "CL_ANNOUNCED_ACT" not in rules_off and announces(st.cue_text)
+    return bool(st.source_text) and claim_body(text, st, fragment=act) != st.content_text
 
 
 def check_rules_off(config: Config) -> None:

@@ -106,6 +106,11 @@ NAMELESS_SOURCE = NAMELESS_WORDS | frozenset("both all no none each most others"
 # The rules by which a statement opens a claim, switchable by id (``claims.rules_off``).
 RULES: tuple[Rule, ...] = (
     Rule("CL_UNNAMED_SOURCE", "an unnamed source's assertion ('an expert tells') opens a claim"),
+    # Applied where the fragment rule is (``analyse.told_with_frame``).
+    Rule(
+        "CL_ANNOUNCED_ACT",
+        "what was announced, declared or pledged as a noun phrase is a claim told with its frame",
+    ),
 )
 RULE_IDS = frozenset(r.id for r in RULES)
 

@@ -471,6 +471,18 @@ def _cue_verb(cue: str) -> str:
     return next((w for w in cue.split() if w.casefold() not in _CUE_LEAD), "")
 
 
+# Cues whose object is an act or a policy however it is worded (``CL_ANNOUNCED_ACT``): "Biden
+# has announced | the provision of a new $1 billion package", "Xi declares | neutrality".
+_ANNOUNCING_CUE = re.compile(
+    r"(?:announc|declar|pledg|promis|vow|unveil|confirm)\w*", re.IGNORECASE
+)
+
+
+def announces(cue: str | None) -> bool:
+    """Whether a cue's verb announces what follows it (``_ANNOUNCING_CUE``)."""
+    return bool(_ANNOUNCING_CUE.fullmatch(_cue_verb(cue or "")))
+
+
 def claim_body(
     text: str, st: Statement, *, fragment: bool = False, speaker: str | None = None
 ) -> str:

@@ -151,6 +151,7 @@ def _locked(exc: BaseException) -> bool:
 # Advisory lock keys of PostgreSQL (any constants, distinct from each other).
 _LINK_LOCK = 727274
 _MIGRATE_LOCK = 727275
+_ORIGIN_LOCK = 727276
 
 
 def _article(row: ArticleRow, outlet: str | None) -> Article:
@@ -704,6 +705,18 @@ class Ledger:
             session.execute(text(f"SELECT pg_advisory_xact_lock({_LINK_LOCK})"))
         elif self.dialect == "sqlite":
             session.execute(text("UPDATE claims SET dirty = dirty WHERE 0"))
+
+    def lock_origins(self, session: Session) -> None:
+        """Serialise storing articles across writer processes (as ``lock_linking`` does
+        linking): which origin a syndicated copy joins depends on the copies stored before
+        it, and two writers each storing one copy of a story at once would each see none
+        of the other and open two origins, which the verdicts count as two independent
+        sources. Call it before the transaction's first read.
+        """
+        if self.dialect == "postgresql":
+            session.execute(text(f"SELECT pg_advisory_xact_lock({_ORIGIN_LOCK})"))
+        elif self.dialect == "sqlite":
+            session.execute(text("UPDATE origins SET id = id WHERE 0"))
 
     def evidence_current(self, session: Session, claim_id: str, link_ids: Iterable[str]) -> bool:
         """Whether the claim's usable links are still exactly ``link_ids`` (under the lock).
