@@ -473,6 +473,7 @@ def _cue_verb(cue: str) -> str:
 
 # Cues whose object is an act or a policy however it is worded (``CL_ANNOUNCED_ACT``): "Biden
 # has announced | the provision of a new $1 billion package", "Xi declares | neutrality".
+# (Whether the fragment then opens a claim is ``opening._opens_claim``'s to say.)
 _ANNOUNCING_CUE = re.compile(
     r"(?:announc|declar|pledg|promis|vow|unveil|confirm)\w*", re.IGNORECASE
 )
