@@ -198,3 +198,73 @@ def test_a_person_named_in_the_pronouns_sentence_still_wins(nlp: Any) -> None:
     )
     doc = nlp(text)
     assert resolve_speakers(doc, [doc[0:2], _span(doc, "he said")[:1]])[1] == "Joe Biden"
+
+
+def test_first_person_source_is_the_speaker_of_its_quotation() -> None:
+    from claimledger.extract.attribution import _first_person_speakers
+    from claimledger.records import Attribution
+
+    text = (
+        'Peskov said: "We repeat once again that we see no reason for peace talks."\n\n'
+        "- We are going to achieve the set goals - said the Kremlin spokesman.\n\n"
+        "We will see, then we will believe."
+    )
+
+    def at(words: str) -> tuple[int, int]:
+        i = text.index(words)
+        return (i, i + len(words))
+
+    outer = Attribution(
+        content=at("We repeat once again that we see no reason for peace talks."),
+        kind="direct",
+        source=at("Peskov"),
+        cue=at("said"),
+        speaker="Dmitry Peskov",
+        actor_id="dmitry-peskov",
+    )
+    inner = Attribution(
+        content=at("that we see no reason for peace talks"),
+        kind="indirect",
+        source=(text.index("We"), text.index("We") + 2),
+        cue=at("repeat once again"),
+    )
+    signed = Attribution(
+        content=at("We are going to achieve the set goals"),
+        kind="direct",
+        source=at("the Kremlin spokesman"),
+        cue=at("- said"),
+        speaker="Kremlin spokesman",
+    )
+    at_start = text.index("We are going")
+    we_going = Attribution(
+        content=at("to achieve the set goals"),
+        kind="indirect",
+        source=(at_start, at_start + 2),
+        cue=at("are going"),
+    )
+    alone_at = text.index("We will see")
+    alone = Attribution(
+        content=at("then we will believe"),
+        kind="indirect",
+        source=(alone_at, alone_at + 2),
+        cue=at("will see"),
+    )
+    from claimledger.pipeline.actor_tables import actor_table
+
+    table = actor_table()
+    got = _first_person_speakers(text, [outer, inner, signed, we_going, alone], table)
+    # The quotation that holds it; else the named speaker of its paragraph; else no one.
+    assert [a.speaker for a in got] == [
+        "Dmitry Peskov",
+        "Dmitry Peskov",
+        "Kremlin spokesman",
+        "Kremlin spokesman",
+        None,
+    ]
+    assert got[1].actor_id == "dmitry-peskov"
+    assert got[1].content == inner.content and got[1].source == inner.source
+    # A country named as the source nearby is no one speaking in the first person.
+    state = Attribution(
+        content=outer.content, kind="direct", source=at("Peskov"), cue=at("said"), speaker="Russia"
+    )
+    assert _first_person_speakers(text, [state, inner], table)[1].speaker is None
