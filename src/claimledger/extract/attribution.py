@@ -324,8 +324,8 @@ def extract_doc(
         unquoted_signatures: A statement signed after a dash with no quotation marks ("... - said
             Lukashenko.", "... - the minister emphasized.") that no CRF cue found
             (``attribution_rules.signed_lines``).
-        first_person: "I" or "we" as a source is the speaker of the quotation that holds it,
-            else of the nearest named speaker in its paragraph (``SP_FIRST_PERSON``).
+        first_person: "I" or "we" as a source is the person whose quotation holds it, else
+            the nearest person speaking in its paragraph (``SP_FIRST_PERSON``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -562,8 +562,9 @@ def _attributions(
     return out
 
 
-# Sources that are the speaker quoting themselves: "- We repeat once again that ... - said the
-# Kremlin spokesman"; '"I told them that this package ...," Lavrov said'.
+# First-person sources, which name no one: the quoted person speaking of themselves or their
+# side ("- We repeat once again that ... - said the Kremlin spokesman"; 'Lavrov said: "I told
+# them that this package ..."').
 FIRST_PERSON = frozenset({"i", "we"})
 
 
@@ -580,9 +581,9 @@ def _a_person(speaker: str, actors: ActorResolver | None) -> bool:
 def _first_person_speakers(
     text: str, found: list[Attribution], actors: ActorResolver | None = None
 ) -> list[Attribution]:
-    """``found`` with each first-person source that names no one given the speaker of the
-    attribution whose content holds it, else of the nearest attribution with a named speaker
-    in the same paragraph (``SP_FIRST_PERSON``). Only a person speaks in the first person for
+    """``found`` with each first-person source given the speaker of the attribution whose
+    content holds it, else of the nearest attribution with a named speaker in the same
+    paragraph (``SP_FIRST_PERSON``). Only a person speaks in the first person for
     a quotation: a country, a place or a thing named as a source nearby is no donor. Offsets
     and spans are left as they are."""
     named = [
