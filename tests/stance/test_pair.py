@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from claimledger.stance.pair import PAIR_LABELS, base_pair_model, read_pair_model, save_pair_model
-from claimledger.stance.train_pair import acceptable, gold_pairs, train
+from claimledger.stance.train_pair import acceptable, gold_pairs, same_article_pairs, train
 
 ROWS = [
     ("Russia is pulling troops back from the border.", "Troops were seen leaving.", "supports"),
@@ -54,9 +54,17 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
-def test_gold_pairs_are_assertion_reaction_pairs_and_other_stories(tmp_path: Path) -> None:
+BETA = "Beta denied that the bridge had fallen at all."
+
+
+def _tiny_gold(tmp_path: Path) -> Path:
+    """Two stories of one article each: an assertion, its reaction, and (in the first) a
+    sentence that is neither."""
     texts = {
-        "a.txt": "Alpha said the bridge fell. Beta denied it.\n",
+        "a.txt": (
+            "Alpha said the bridge fell. Beta denied that the bridge had fallen at all. "
+            "The river rose again on the third night.\n"
+        ),
         "b.txt": "Gamma said grain ships sailed. Delta confirmed it.\n",
     }
     for name, text in texts.items():
@@ -66,7 +74,8 @@ def test_gold_pairs_are_assertion_reaction_pairs_and_other_stories(tmp_path: Pat
         return {"file": name, "span": [start, end], "sha1": _sha(texts[name][start:end])}
 
     def claim(cid: str, story: str, name: str, stance: str) -> dict[str, object]:
-        said, reply = texts[name].split(". ", 1)
+        said, reply = texts[name].split(". ")[:2]
+        at = len(said) + 2
         return {
             "id": cid,
             "split": "dev",
@@ -78,7 +87,7 @@ def test_gold_pairs_are_assertion_reaction_pairs_and_other_stories(tmp_path: Pat
             "asserted": span(name, 0, len(said) + 1),
             "reactions": [
                 {
-                    **span(name, len(said) + 2, len(texts[name]) - 1),
+                    **span(name, at, at + len(reply.rstrip(".\n")) + 1),
                     "stance": stance,
                     "speaker": "y",
                     "side": "y",
@@ -101,13 +110,33 @@ def test_gold_pairs_are_assertion_reaction_pairs_and_other_stories(tmp_path: Pat
     }
     path = tmp_path / "gold.yaml"
     path.write_text(yaml.safe_dump(gold), encoding="utf-8")
+    return path
+
+
+def test_gold_pairs_are_assertion_reaction_pairs_and_other_stories(tmp_path: Path) -> None:
+    path = _tiny_gold(tmp_path)
     rows = gold_pairs(path, tmp_path, "dev", negatives=1)
-    assert ("Alpha said the bridge fell.", "Beta denied it.", "refutes") in rows
+    assert ("Alpha said the bridge fell.", BETA, "refutes") in rows
     assert ("Gamma said grain ships sailed.", "Delta confirmed it.", "supports") in rows
     # A claim's negative is another story's reaction.
     assert ("Alpha said the bridge fell.", "Delta confirmed it.", "unrelated") in rows
-    assert ("Gamma said grain ships sailed.", "Beta denied it.", "unrelated") in rows
+    assert ("Gamma said grain ships sailed.", BETA, "unrelated") in rows
     assert gold_pairs(path, tmp_path, "test") == []
+
+
+def test_same_article_negatives_and_pairs(tmp_path: Path) -> None:
+    path = _tiny_gold(tmp_path)
+    river = "The river rose again on the third night."
+    rows = gold_pairs(path, tmp_path, "dev", negatives=0, same_article=2)
+    # The rest of the claim's own article is unrelated to it; its reaction is not.
+    assert ("Alpha said the bridge fell.", river, "unrelated") in rows
+    assert ("Alpha said the bridge fell.", BETA, "unrelated") not in rows
+    assert not any(r[0].startswith("Gamma") and r[2] == "unrelated" for r in rows)
+    pairs = same_article_pairs(path, tmp_path, "dev")
+    got = {(r[0][:5], r[1], gold) for r, gold in pairs}
+    assert ("Alpha", BETA, True) in got
+    assert ("Alpha", river, False) in got
+    assert len(pairs) == 3  # two in the bridge story, the grain reaction alone
 
 
 def _fnc_dir(folder: Path) -> Path:
