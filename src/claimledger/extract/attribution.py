@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -50,7 +50,7 @@ from claimledger.extract.features import (
     span_kind,
     with_tensor,
 )
-from claimledger.extract.speakers import PERSON_NOUNS, SpeakerResolver
+from claimledger.extract.speakers import SpeakerResolver
 from claimledger.records import Actor, Attribution
 
 logger = logging.getLogger(__name__)
@@ -289,7 +289,6 @@ def extract_doc(
     acts: bool = True,
     last_speaker: bool = True,
     unquoted_signatures: bool = True,
-    first_person: bool = True,
 ) -> list[Attribution]:
     """Extract the attributions of one parsed document.
 
@@ -324,8 +323,6 @@ def extract_doc(
         unquoted_signatures: A statement signed after a dash with no quotation marks ("... - said
             Lukashenko.", "... - the minister emphasized.") that no CRF cue found
             (``attribution_rules.signed_lines``).
-        first_person: "I" or "we" as a source is the person whose quotation holds it, else
-            the nearest person speaking in its paragraph (``SP_FIRST_PERSON``).
     """
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         raise ExtractError(Code.E402, "doc", reason="spaCy pipeline lacks tagger or parser")
@@ -388,8 +385,7 @@ def extract_doc(
         found = _signed_found(doc, info, found)
     if colon_speakers:
         found.extend(_colon_found(doc, text, found))
-    out = _attributions(doc, text, found, actors, last_speaker=last_speaker)
-    return _first_person_speakers(text, out, actors) if first_person else out
+    return _attributions(doc, text, found, actors, last_speaker=last_speaker)
 
 
 def _unrepeated(found: list[_Found], pointing: Sequence[int]) -> list[_Found]:
@@ -562,56 +558,6 @@ def _attributions(
     return out
 
 
-# First-person sources, which name no one: the quoted person speaking of themselves or their
-# side ("- We repeat once again that ... - said the Kremlin spokesman"; 'Lavrov said: "I told
-# them that this package ..."').
-FIRST_PERSON = frozenset({"i", "we"})
-
-
-def _a_person(speaker: str, actors: ActorResolver | None) -> bool:
-    """Whether a resolved speaker is a person: named by a person's noun ("the Kremlin
-    spokesman") or a person of the actor table."""
-    words = speaker.lower().split()
-    if words and words[-1] in PERSON_NOUNS:
-        return True
-    actor = actors.resolve(speaker) if actors is not None else None
-    return actor is not None and actor.type == "person"
-
-
-def _first_person_speakers(
-    text: str, found: list[Attribution], actors: ActorResolver | None = None
-) -> list[Attribution]:
-    """``found`` with each first-person source given the speaker of the attribution whose
-    content holds it, else of the nearest attribution with a named speaker in the same
-    paragraph (``SP_FIRST_PERSON``). Only a person speaks in the first person for
-    a quotation: a country, a place or a thing named as a source nearby is no donor. Offsets
-    and spans are left as they are."""
-    named = [
-        (a.source, a)
-        for a in found
-        if a.speaker and a.source is not None and _a_person(a.speaker, actors)
-    ]
-    out: list[Attribution] = []
-    for a in found:
-        src = a.source
-        if a.speaker or src is None or text[src[0] : src[1]].strip().lower() not in FIRST_PERSON:
-            out.append(a)
-            continue
-        holders = [b for _, b in named if b.content[0] <= src[0] and src[1] <= b.content[1]]
-        if not holders:
-            start = text.rfind("\n\n", 0, src[0]) + 1
-            end = text.find("\n\n", src[1])
-            end = len(text) if end < 0 else end
-            near = sorted(
-                (abs(bs[0] - src[0]), i) for i, (bs, _) in enumerate(named) if start <= bs[0] < end
-            )
-            holders = [named[i][1] for _, i in near]
-        if holders:
-            a = replace(a, speaker=holders[0].speaker, actor_id=holders[0].actor_id)
-        out.append(a)
-    return out
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -646,7 +592,6 @@ EXTRACTION_RULES: dict[str, tuple[str, str]] = {
     "AT_INVERTED": ("inverted", "'- said <speaker>' gives the quotation its speaker"),
     "AT_ACT_CUE": ("acts", "a cue that names a deed ('approved') makes no attribution"),
     "SP_LAST_SPEAKER": ("last_speaker", "'he'/'she' naming no one is the person quoted last"),
-    "SP_FIRST_PERSON": ("first_person", "'I'/'we' is the speaker of the quotation holding it"),
     "AT_UNQUOTED_SIGNATURE": (
         "unquoted_signatures",
         "'... - said X.' without quotation marks is X's statement",
